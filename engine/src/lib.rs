@@ -10,4 +10,5 @@
 //! whatever the number of rayon threads.
 
 pub mod hazards;
+pub mod scenario;
 pub mod world;

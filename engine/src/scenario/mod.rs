@@ -1,0 +1,3 @@
+//! The RON scenario format: serde types, loading, validation and error reporting.
+
+pub mod problem;
