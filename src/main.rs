@@ -1,1 +1,76 @@
-fn main() {}
+//! `drillsim`: the headless command-line interface.
+//!
+//! Exit codes: 0 success; 1 the run failed (e.g. outputs could not be written);
+//! 2 the input is invalid (scenario errors, bad arguments).
+
+mod info;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for a run that failed while running or writing.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for invalid input.
+pub const EXIT_INVALID: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "drillsim",
+    version,
+    about = "Multi-hazard emergency drill and chemical accident simulator",
+    after_help = "Exit codes: 0 success, 1 run failed, 2 invalid input.\nExample: drillsim run scenarios/default.ron"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and write its outputs.
+    Run(run::RunArgs),
+    /// Check scenarios and report every error with its location.
+    Validate {
+        /// Scenario files (.ron).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Describe what a scenario will simulate: grid, memory, hazards, weather.
+    Info(info::InfoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Validate { scenarios } => validate(&scenarios),
+        Command::Info(args) => info::info(&args),
+    };
+    ExitCode::from(code)
+}
+
+fn validate(paths: &[PathBuf]) -> u8 {
+    let mut code = 0;
+    for path in paths {
+        match drillsim_engine::scenario::load(path)
+            .and_then(|s| drillsim_engine::world::build::build_terrain(&s).map(|t| (s, t)))
+        {
+            Ok((s, t)) => println!(
+                "ok: {} — \"{}\", {}×{} cells of {} m",
+                path.display(),
+                s.scenario.meta.name,
+                t.spec.width,
+                t.spec.height,
+                t.spec.cell_size
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                code = EXIT_INVALID;
+            }
+        }
+    }
+    code
+}

@@ -10,5 +10,10 @@
 //! whatever the number of rayon threads.
 
 pub mod hazards;
+pub mod output;
 pub mod scenario;
+pub mod sim;
 pub mod world;
+
+pub use scenario::{LoadedScenario, ScenarioError};
+pub use sim::{RunConfig, Simulation};

@@ -1,3 +1,8 @@
 //! Hazard models. Each hazard is a pure model (plain structs and functions over
 //! [`crate::world::Grid`]s, unit-testable without the ECS) plus a thin ECS plugin.
 //! Hazard models never import agents; agents read hazard fields through small queries.
+
+use crate::sim::SimBuilder;
+
+/// Adds the systems and state of every hazard in the scenario to a run.
+pub fn install(_builder: &mut SimBuilder<'_>) {}

@@ -1,0 +1,82 @@
+//! The event log: past-tense facts (`SimulationStarted`, `WindShifted`, …) with the time
+//! they happened, written to `events.jsonl`.
+
+use serde::{Deserialize, Serialize};
+
+/// What happened. New kinds are appended; names are past-tense facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    /// The run began.
+    SimulationStarted,
+    /// The run reached its duration.
+    SimulationEnded,
+    /// The wind direction changed by at least [`crate::sim::inputs::WIND_SHIFT_DEG`].
+    WindShifted,
+    /// Rain began.
+    RainStarted,
+    /// Rain stopped.
+    RainStopped,
+}
+
+/// One logged fact.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimEvent {
+    /// Simulation time, s.
+    pub t_s: f64,
+    /// Kind of fact.
+    pub kind: EventKind,
+    /// Who or what it concerns (a hazard, team or site id; empty for the whole run).
+    pub subject: String,
+    /// Human-readable sentence in English.
+    pub message: String,
+    /// Where, in world metres, if it has a place.
+    pub position: Option<[f64; 2]>,
+}
+
+/// All events of a run in the order they happened.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, bevy_ecs::resource::Resource)]
+pub struct EventLog {
+    /// The events.
+    pub events: Vec<SimEvent>,
+}
+
+impl EventLog {
+    /// Appends an event without a place.
+    pub fn push(&mut self, t_s: f64, kind: EventKind, subject: impl Into<String>, message: impl Into<String>) {
+        self.events.push(SimEvent {
+            t_s,
+            kind,
+            subject: subject.into(),
+            message: message.into(),
+            position: None,
+        });
+    }
+
+    /// Appends an event at a place.
+    pub fn push_at(
+        &mut self,
+        t_s: f64,
+        kind: EventKind,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        position: [f64; 2],
+    ) {
+        self.events.push(SimEvent {
+            t_s,
+            kind,
+            subject: subject.into(),
+            message: message.into(),
+            position: Some(position),
+        });
+    }
+
+    /// The log as JSON Lines.
+    pub fn to_jsonl(&self) -> String {
+        let mut out = String::new();
+        for e in &self.events {
+            out.push_str(&serde_json::to_string(e).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+}

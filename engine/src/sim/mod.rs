@@ -1,0 +1,332 @@
+//! The simulation core: one bevy `World` and one `Schedule` per run, with system sets in
+//! a fixed order per agent tick:
+//!
+//! `Inputs → Hazards → Chains → Exposure → Command → Movement → Actions → Metrics`
+//!
+//! The schedule runs on bevy's single-threaded executor (parallelism lives in rayon inside
+//! hazard kernels and across batch runs) and is built with ambiguity detection set to
+//! *error*: two systems that touch the same data without an order make
+//! [`Simulation::from_scenario`] fail, so nondeterministic orderings cannot creep in.
+//! Hazards sub-step with their own stable time step inside each tick.
+
+pub mod clock;
+pub mod events;
+pub mod inputs;
+pub mod metrics;
+pub mod snapshot;
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
+
+use crate::scenario::{Diagnostic, LoadedScenario, ScenarioError};
+use crate::world::build::build_terrain;
+use crate::world::rng::RngStreams;
+use crate::world::terrain::Terrain;
+use crate::world::weather::WeatherNow;
+use clock::SimClock;
+use events::{EventKind, EventLog, SimEvent};
+use inputs::WeatherWatch;
+use metrics::{MetricsRow, TimeSeries};
+use snapshot::{ResourceSlot, SnapshotError, StateSlot};
+
+/// The ordered phases of a tick.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SimSet {
+    /// Injects and weather.
+    Inputs,
+    /// Flood, gas, fire, chemical fires.
+    Hazards,
+    /// Hazard-triggers-hazard links.
+    Chains,
+    /// Dose and casualties.
+    Exposure,
+    /// Dispatch.
+    Command,
+    /// Agents move.
+    Movement,
+    /// Agents act.
+    Actions,
+    /// Metrics and time series.
+    Metrics,
+}
+
+/// The loaded scenario, shared read-only by systems.
+#[derive(Resource, Clone, Debug)]
+pub struct ScenarioRes(pub Arc<LoadedScenario>);
+
+/// Seed and run index of this run.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunInfo {
+    /// Master seed.
+    pub seed: u64,
+    /// Run index within a batch (0 for single runs).
+    pub run_index: u64,
+}
+
+/// How to run a scenario.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunConfig {
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Index of the run within a batch.
+    pub run_index: u64,
+}
+
+/// What a capability (hazard, agents, exercise) adds to a run.
+pub struct SimBuilder<'a> {
+    /// The world to insert resources and entities into.
+    pub world: &'a mut World,
+    /// The schedule to add systems to (in a [`SimSet`]).
+    pub schedule: &'a mut Schedule,
+    slots: &'a mut Vec<Box<dyn StateSlot>>,
+}
+
+impl SimBuilder<'_> {
+    /// Registers resource `R` as snapshot state under `name`.
+    pub fn snapshot_resource<R>(&mut self, name: &'static str)
+    where
+        R: Resource + serde::Serialize + serde::de::DeserializeOwned,
+    {
+        self.slots.push(Box::new(ResourceSlot::<R>::new(name)));
+    }
+}
+
+/// A running simulation of one scenario and seed.
+pub struct Simulation {
+    world: World,
+    schedule: Schedule,
+    slots: Vec<Box<dyn StateSlot>>,
+    scenario_hash: u64,
+}
+
+impl std::fmt::Debug for Simulation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("t_s", &self.time_s())
+            .field("scenario_hash", &self.scenario_hash)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Simulation {
+    /// Builds a run of a loaded scenario: terrain, resources and the schedule.
+    pub fn from_scenario(loaded: LoadedScenario, config: RunConfig) -> Result<Self, ScenarioError> {
+        let terrain = build_terrain(&loaded)?;
+        let scenario_hash = loaded.text_hash();
+        let file = loaded.file.clone();
+        let run = loaded.scenario.run.clone();
+        let seed = config.seed.unwrap_or(run.seed);
+        let mut world = World::new();
+        let mut schedule = Schedule::default();
+        schedule.set_build_settings(ScheduleBuildSettings {
+            ambiguity_detection: LogLevel::Error,
+            ..ScheduleBuildSettings::default()
+        });
+        schedule.configure_sets(
+            (
+                SimSet::Inputs,
+                SimSet::Hazards,
+                SimSet::Chains,
+                SimSet::Exposure,
+                SimSet::Command,
+                SimSet::Movement,
+                SimSet::Actions,
+                SimSet::Metrics,
+            )
+                .chain(),
+        );
+        let weather = WeatherNow::at(&loaded.scenario.weather, 0.0);
+        world.insert_resource(terrain);
+        world.insert_resource(ScenarioRes(Arc::new(loaded)));
+        world.insert_resource(RunInfo { seed, run_index: config.run_index });
+        world.insert_resource(SimClock::new(run.tick_s, run.duration_s));
+        world.insert_resource(RngStreams::new(seed, config.run_index));
+        world.insert_resource(weather);
+        world.insert_resource(WeatherWatch::default());
+        world.insert_resource(EventLog::default());
+        world.insert_resource(MetricsRow::default());
+        world.insert_resource(TimeSeries::new(run.outputs.timeseries_interval_s));
+        let mut slots: Vec<Box<dyn StateSlot>> = Vec::new();
+        {
+            let mut b = SimBuilder { world: &mut world, schedule: &mut schedule, slots: &mut slots };
+            b.snapshot_resource::<SimClock>("clock");
+            b.snapshot_resource::<RngStreams>("rng");
+            b.snapshot_resource::<WeatherNow>("weather");
+            b.snapshot_resource::<WeatherWatch>("weather_watch");
+            b.snapshot_resource::<EventLog>("events");
+            b.snapshot_resource::<TimeSeries>("timeseries");
+            b.schedule.add_systems(inputs::update_weather.in_set(SimSet::Inputs));
+            b.schedule.add_systems(
+                (metrics::weather_metrics, metrics::record_row)
+                    .chain()
+                    .in_set(SimSet::Metrics),
+            );
+            crate::hazards::install(&mut b);
+        }
+        schedule.initialize(&mut world).map_err(|e| {
+            ScenarioError::one(
+                Diagnostic::new(file, format!("internal error: the simulation schedule is invalid: {e}"))
+                    .hint("this is a bug in drillsim; please report it with the scenario"),
+            )
+        })?;
+        let mut sim = Self { world, schedule, slots, scenario_hash };
+        let name = sim.scenario().scenario.meta.name.clone();
+        sim.world.resource_mut::<EventLog>().push(
+            0.0,
+            EventKind::SimulationStarted,
+            "",
+            format!("Simulation of \"{name}\" started with seed {seed}."),
+        );
+        Ok(sim)
+    }
+
+    /// Loads the scenario at `path` and builds a run.
+    pub fn from_file(path: &std::path::Path, config: RunConfig) -> Result<Self, ScenarioError> {
+        Self::from_scenario(crate::scenario::load(path)?, config)
+    }
+
+    /// Advances one agent tick. Returns false (and does nothing) once finished.
+    pub fn step(&mut self) -> bool {
+        if self.world.resource::<SimClock>().finished() {
+            return false;
+        }
+        self.schedule.run(&mut self.world);
+        let mut clock = self.world.resource_mut::<SimClock>();
+        clock.tick += 1;
+        if clock.finished() {
+            let t = clock.t_s();
+            self.world
+                .resource_mut::<EventLog>()
+                .push(t, EventKind::SimulationEnded, "", format!("Simulation ended at {t} s."));
+        }
+        true
+    }
+
+    /// Steps until simulated time reaches at least `t_s` or the run ends.
+    pub fn run_until(&mut self, t_s: f64) {
+        while self.time_s() < t_s && self.step() {}
+    }
+
+    /// Runs to the end, calling `progress(t_s)` after each tick.
+    pub fn run_to_end(&mut self, mut progress: impl FnMut(f64)) {
+        while self.step() {
+            progress(self.time_s());
+        }
+    }
+
+    /// Current simulated time, s.
+    pub fn time_s(&self) -> f64 {
+        self.world.resource::<SimClock>().t_s()
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &SimClock {
+        self.world.resource::<SimClock>()
+    }
+
+    /// True once the whole duration has been simulated.
+    pub fn finished(&self) -> bool {
+        self.clock().finished()
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &LoadedScenario {
+        &self.world.resource::<ScenarioRes>().0
+    }
+
+    /// Seed and run index.
+    pub fn run_info(&self) -> RunInfo {
+        *self.world.resource::<RunInfo>()
+    }
+
+    /// Terrain and layers.
+    pub fn terrain(&self) -> &Terrain {
+        self.world.resource::<Terrain>()
+    }
+
+    /// Weather of the current tick.
+    pub fn weather(&self) -> &WeatherNow {
+        self.world.resource::<WeatherNow>()
+    }
+
+    /// Events so far.
+    pub fn events(&self) -> &[SimEvent] {
+        &self.world.resource::<EventLog>().events
+    }
+
+    /// Time series so far.
+    pub fn series(&self) -> &TimeSeries {
+        self.world.resource::<TimeSeries>()
+    }
+
+    /// The ECS world (read-only), for viewers and outputs.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Hash of the scenario text.
+    pub fn scenario_hash(&self) -> u64 {
+        self.scenario_hash
+    }
+
+    /// The complete dynamic state as bytes.
+    pub fn snapshot(&self) -> Result<Vec<u8>, SnapshotError> {
+        snapshot::save(&self.world, &self.slots, self.scenario_hash)
+    }
+
+    /// Returns to the state of a snapshot of this scenario.
+    pub fn restore(&mut self, bytes: &[u8]) -> Result<(), SnapshotError> {
+        snapshot::load(&mut self.world, &self.slots, self.scenario_hash, bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Resource, Default)]
+    struct Shared(u32);
+
+    fn writer_a(mut s: ResMut<'_, Shared>) {
+        s.0 += 1;
+    }
+
+    fn writer_b(mut s: ResMut<'_, Shared>) {
+        s.0 *= 2;
+    }
+
+    fn schedule() -> Schedule {
+        let mut schedule = Schedule::default();
+        schedule.set_build_settings(ScheduleBuildSettings {
+            ambiguity_detection: LogLevel::Error,
+            ..ScheduleBuildSettings::default()
+        });
+        schedule.configure_sets((SimSet::Inputs, SimSet::Hazards).chain());
+        schedule
+    }
+
+    /// Two systems writing the same resource in one set, unordered, are an error.
+    #[test]
+    fn ambiguous_systems_fail_the_build() {
+        let mut world = World::new();
+        world.init_resource::<Shared>();
+        let mut s = schedule();
+        s.add_systems((writer_a, writer_b).in_set(SimSet::Hazards));
+        assert!(s.initialize(&mut world).is_err());
+    }
+
+    /// The same systems in ordered sets run in set order.
+    #[test]
+    fn ordered_sets_fix_the_order() {
+        let mut world = World::new();
+        world.init_resource::<Shared>();
+        let mut s = schedule();
+        s.add_systems(writer_b.in_set(SimSet::Hazards));
+        s.add_systems(writer_a.in_set(SimSet::Inputs));
+        s.initialize(&mut world).unwrap();
+        s.run(&mut world);
+        assert_eq!(world.resource::<Shared>().0, 2); // (0 + 1) * 2
+    }
+}
