@@ -2,5 +2,6 @@
 //! and the seeded random streams. Depends on nothing else in the engine.
 
 pub mod grid;
+pub mod raster;
 
 pub use grid::{Grid, GridSpec};
