@@ -13,7 +13,9 @@ use drillsim_engine::world::{Grid, GridSpec};
 use proptest::prelude::*;
 
 fn terrain(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/terrain").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/terrain")
+        .join(name)
 }
 
 fn same_bits(a: &[f32], b: &[f32]) -> bool {
@@ -26,7 +28,12 @@ fn same_bits(a: &[f32], b: &[f32]) -> bool {
 #[test]
 fn ascii_and_geotiff_write_read_round_trip_exactly() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = GridSpec { width: 9, height: 4, cell_size: 2.5, origin: [-1234.5, 98_765.25] };
+    let spec = GridSpec {
+        width: 9,
+        height: 4,
+        cell_size: 2.5,
+        origin: [-1234.5, 98_765.25],
+    };
     let mut g = Grid::from_fn(spec, |c, r| ((c * 31 + r * 7) as f32).sin() * 1e3 + 1e-7);
     g.set(3, 2, f32::NAN);
     let asc = dir.path().join("g.asc");
@@ -57,10 +64,20 @@ fn malformed_ascii_gives_located_errors() {
     }
     std::fs::write(&p, &text).unwrap();
     let e = read_ascii(&p).unwrap_err();
-    assert_eq!((e.kind, e.line, e.column), (RasterErrorKind::Size, Some(7), Some(1)));
-    assert!(e.message.contains("the header says 200 columns but row 2 has 199 values"), "{e}");
+    assert_eq!(
+        (e.kind, e.line, e.column),
+        (RasterErrorKind::Size, Some(7), Some(1))
+    );
+    assert!(
+        e.message
+            .contains("the header says 200 columns but row 2 has 199 values"),
+        "{e}"
+    );
     let shown = e.to_string();
-    assert!(shown.starts_with(&format!("{}:7:1: error: ", p.display())), "{shown}");
+    assert!(
+        shown.starts_with(&format!("{}:7:1: error: ", p.display())),
+        "{shown}"
+    );
     assert!(shown.contains("\n  = expected 600 values") && shown.contains("\n  = hint: "));
 }
 
@@ -121,7 +138,12 @@ fn white_mountains_ascii_and_geotiff_agree() {
     let tif = read_geotiff(&terrain("white_mountains_utm19n_60m.tif")).unwrap();
     // Geometry stated by the data's README: 500 × 500 cells of 60 m, lower-left corner
     // (277620, 4893480) in EPSG:32619 (WGS 84 / UTM 19N).
-    let want = GridSpec { width: 500, height: 500, cell_size: 60.0, origin: [277_620.0, 4_893_480.0] };
+    let want = GridSpec {
+        width: 500,
+        height: 500,
+        cell_size: 60.0,
+        origin: [277_620.0, 4_893_480.0],
+    };
     assert_eq!(*asc.grid.spec(), want);
     assert_eq!(*tif.grid.spec(), want);
     assert_eq!((tif.epsg, tif.is_geographic), (Some(32619), false));
@@ -138,7 +160,10 @@ fn white_mountains_ascii_and_geotiff_agree() {
     assert!(worst <= 0.05 + 1.2e-4, "largest difference {worst} m");
     // The README's stated range, 225–1544 m (to the metre).
     let (lo, hi) = tif.grid.finite_range().unwrap();
-    assert!((lo - 225.0).abs() <= 1.0 && (hi - 1544.0).abs() <= 1.0, "{lo}..{hi}");
+    assert!(
+        (lo - 225.0).abs() <= 1.0 && (hi - 1544.0).abs() <= 1.0,
+        "{lo}..{hi}"
+    );
 }
 
 /// The SRTM/NASADEM 3″ tile N44W072 holds Mount Washington, whose summit is surveyed at
@@ -149,13 +174,19 @@ fn srtm_tile_peak_is_mount_washington() {
     let path = terrain("N44W072.tif");
     let r = read_geotiff(&path).unwrap();
     assert_eq!((r.epsg, r.is_geographic), (Some(4326), true));
-    assert_eq!(r.require_projected(&path).unwrap_err().kind, RasterErrorKind::Georeference);
+    assert_eq!(
+        r.require_projected(&path).unwrap_err().kind,
+        RasterErrorKind::Georeference
+    );
     let s = *r.grid.spec();
     assert_eq!((s.width, s.height), (1201, 1201));
     // SRTM tiles are PixelIsPoint: the first sample is exactly at 45° N, 72° W (SRTM
     // documentation), so the centre of cell (0, 0) must be there (1e-9° ≈ 0.1 mm).
     let [lon0, lat0] = s.cell_center(0, 0);
-    assert!((lon0 + 72.0).abs() < 1e-9 && (lat0 - 45.0).abs() < 1e-9, "{lon0}, {lat0}");
+    assert!(
+        (lon0 + 72.0).abs() < 1e-9 && (lat0 - 45.0).abs() < 1e-9,
+        "{lon0}, {lat0}"
+    );
 
     let (mut best, mut at) = (f32::MIN, (0, 0));
     for row in 0..s.height {
@@ -172,15 +203,24 @@ fn srtm_tile_peak_is_mount_washington() {
     // 12.6 m at 90 % (Rodriguez, Morris & Belz 2006, Photogramm. Eng. Remote Sens.
     // 72(3):249–260). 17 + 12.6 ≈ 30 m.
     let summit = 1916.6;
-    assert!((f64::from(best) - summit).abs() <= 30.0, "tile maximum {best} m");
+    assert!(
+        (f64::from(best) - summit).abs() <= 30.0,
+        "tile maximum {best} m"
+    );
     // The highest posting is within 150 m of the surveyed summit: the farthest a posting
     // can be is half the diagonal spacing (57 m) plus SRTM's horizontal error (≤ 20 m at
     // 90 %, Rodriguez et al. 2006), rounded up generously.
     let [lon, lat] = s.cell_center(at.0, at.1);
-    let (slat, slon) = (44.0 + 16.0 / 60.0 + 14.0 / 3600.0, -(71.0 + 18.0 / 60.0 + 12.0 / 3600.0));
+    let (slat, slon) = (
+        44.0 + 16.0 / 60.0 + 14.0 / 3600.0,
+        -(71.0 + 18.0 / 60.0 + 12.0 / 3600.0),
+    );
     let dy = (lat - slat) * 111_132.0;
     let dx = (lon - slon) * 111_320.0 * slat.to_radians().cos();
-    assert!(dx.hypot(dy) < 150.0, "peak {dx:.0} m E, {dy:.0} m N of the summit");
+    assert!(
+        dx.hypot(dy) < 150.0,
+        "peak {dx:.0} m E, {dy:.0} m N of the summit"
+    );
 }
 
 /// Renders the White Mountains crop as a shaded-relief PNG (smoke test of the pipeline).

@@ -24,7 +24,7 @@ pub fn read_ascii(path: &Path) -> Result<Raster, RasterError> {
 pub fn parse_ascii(path: &Path, bytes: &[u8]) -> Result<Raster, RasterError> {
     let mut tokens = Tokens::new(bytes);
     let header = Header::parse(path, &mut tokens)?;
-    let spec = header.spec(path, &tokens)?;
+    let spec = header.spec(path)?;
     let data = read_values(path, &mut tokens, &header)?;
     let grid = Grid::from_vec(spec, data).ok_or_else(|| {
         RasterError::new(
@@ -133,7 +133,10 @@ impl<'a> Tokens<'a> {
 
     /// Line and column just past the last byte (for "file ends early" errors).
     fn end_location(&self) -> (usize, usize) {
-        (self.line, self.bytes.len().saturating_sub(self.line_start) + 1)
+        (
+            self.line,
+            self.bytes.len().saturating_sub(self.line_start) + 1,
+        )
     }
 }
 
@@ -283,13 +286,21 @@ impl Header {
             "nrows" => self.nrows = Some(count()?),
             "xllcorner" | "xllcenter" => {
                 if self.x.is_some() {
-                    return Err(both(if canon == "xllcorner" { "xllcenter" } else { "xllcorner" }));
+                    return Err(both(if canon == "xllcorner" {
+                        "xllcenter"
+                    } else {
+                        "xllcorner"
+                    }));
                 }
                 self.x = Some((number()?, canon == "xllcenter"));
             }
             "yllcorner" | "yllcenter" => {
                 if self.y.is_some() {
-                    return Err(both(if canon == "yllcorner" { "yllcenter" } else { "yllcorner" }));
+                    return Err(both(if canon == "yllcorner" {
+                        "yllcenter"
+                    } else {
+                        "yllcorner"
+                    }));
                 }
                 self.y = Some((number()?, canon == "yllcenter"));
             }
@@ -340,10 +351,9 @@ impl Header {
         Ok(())
     }
 
-    fn spec(&self, path: &Path, tokens: &Tokens<'_>) -> Result<GridSpec, RasterError> {
+    fn spec(&self, path: &Path) -> Result<GridSpec, RasterError> {
+        let (line, col) = self.data_at;
         let missing = |key: &str| {
-            let (line, col) = self.data_at;
-            let _ = tokens;
             RasterError::new(
                 path,
                 RasterErrorKind::Header,
@@ -364,7 +374,15 @@ impl Header {
             (None, Some(_), None) => return Err(missing("dy")),
         };
         if ncols.checked_mul(nrows).is_none() {
-            return Err(missing("ncols × nrows that fits in memory"));
+            return Err(RasterError::new(
+                path,
+                RasterErrorKind::Header,
+                "ncols × nrows is too large to address",
+                "a grid whose cell count fits in memory",
+                format!("{ncols} × {nrows}"),
+                "check ncols and nrows",
+            )
+            .at(line, col));
         }
         let half = |center: bool| if center { 0.5 * cell } else { 0.0 };
         Ok(GridSpec {
@@ -401,11 +419,7 @@ fn number_hint(text: &[u8]) -> String {
 }
 
 /// Reads the `ncols × nrows` values after the header.
-fn read_values(
-    path: &Path,
-    tokens: &mut Tokens<'_>,
-    h: &Header,
-) -> Result<Vec<f32>, RasterError> {
+fn read_values(path: &Path, tokens: &mut Tokens<'_>, h: &Header) -> Result<Vec<f32>, RasterError> {
     let (ncols, nrows) = (h.ncols.unwrap_or(0), h.nrows.unwrap_or(0));
     let n = ncols * nrows;
     // Every value takes at least two bytes (digit + separator): never allocate more than
@@ -450,7 +464,11 @@ fn read_values(
                 "the header says {ncols} columns but row {} has {count} values",
                 row + 1
             );
-            err.found = format!("{count} values on row {} ({} values in all)", row + 1, data.len());
+            err.found = format!(
+                "{count} values on row {} ({} values in all)",
+                row + 1,
+                data.len()
+            );
             err.line = Some(line);
             err.column = Some(col);
         }
@@ -557,78 +575,5 @@ pub fn write_ascii(path: &Path, grid: &Grid<f32>, nodata: Option<f64>) -> Result
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<Raster, RasterError> {
-        parse_ascii(Path::new("t.asc"), text.as_bytes())
-    }
-
-    #[test]
-    fn reads_keys_in_any_case_and_values_across_lines() {
-        let r = parse(
-            "NCOLS 3\n  nRows\t2\nXLLCENTER 105\nyllcenter 205\nCellSize 10\nnodata_value -1\n\
-             1 2\n3 4 -1\n6\n",
-        )
-        .unwrap();
-        let s = r.grid.spec();
-        assert_eq!((s.width, s.height, s.cell_size), (3, 2, 10.0));
-        // Centre of the lower-left cell (105, 205) → corner (100, 200).
-        assert_eq!(s.origin, [100.0, 200.0]);
-        assert_eq!(r.nodata, Some(-1.0));
-        assert!(r.grid.get(1, 1).is_nan());
-        assert_eq!(*r.grid.get(2, 1), 6.0);
-    }
-
-    #[test]
-    fn dx_dy_must_be_equal() {
-        let ok = parse("ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ndx 5\ndy 5\n1\n").unwrap();
-        assert_eq!(ok.grid.cell_size(), 5.0);
-        let e = parse("ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ndx 5\ndy 4\n1\n").unwrap_err();
-        assert_eq!((e.kind, e.line, e.column), (RasterErrorKind::Georeference, Some(6), Some(4)));
-        assert!(e.message.contains("not square"), "{e}");
-    }
-
-    #[test]
-    fn short_row_is_named() {
-        let e = parse("ncols 3\nnrows 3\nxllcorner 0\nyllcorner 0\ncellsize 1\n1 2 3\n4 5\n7 8 9\n")
-            .unwrap_err();
-        assert_eq!((e.line, e.column), (Some(7), Some(1)));
-        assert!(e.message.contains("header says 3 columns but row 2 has 2 values"), "{e}");
-    }
-
-    #[test]
-    fn missing_and_extra_values_are_counted() {
-        let e = parse("ncols 4\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n1 2\n3\n").unwrap_err();
-        assert_eq!(e.kind, RasterErrorKind::Size);
-        assert_eq!((e.expected.as_str(), e.found.as_str()), ("4 values (4 columns × 1 rows)", "3 values"));
-        let e = parse("ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n1 2\n").unwrap_err();
-        assert_eq!((e.line, e.column), (Some(6), Some(3)));
-    }
-
-    #[test]
-    fn header_errors_are_located() {
-        let e = parse("ncols 2\nnrows x\n").unwrap_err();
-        assert_eq!((e.line, e.column), (Some(2), Some(7)));
-        let e = parse("ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1,5\n1\n").unwrap_err();
-        assert!(e.hint.contains("decimal separator"), "{e}");
-        let e = parse("ncols 1\nrows 1\n").unwrap_err();
-        assert!(e.message.contains("unknown header key"), "{e}");
-        let e = parse("ncols 1\nnrows 1\nxllcorner 0\ncellsize 1\n1\n").unwrap_err();
-        assert!(e.message.contains("yllcorner"), "{e}");
-        assert_eq!(e.line, Some(5));
-        let e = parse("ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\nabc\n").unwrap_err();
-        assert_eq!((e.kind, e.line), (RasterErrorKind::Value, Some(6)));
-        let e = parse("ncols 99999999999\nnrows 99999999999\nxllcorner 0\nyllcorner 0\ncellsize 1\n1\n")
-            .unwrap_err();
-        assert_eq!(e.kind, RasterErrorKind::Header);
-    }
-
-    #[test]
-    fn display_has_location_expected_and_hint() {
-        let e = parse("ncols 2\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n1\n").unwrap_err();
-        let text = e.to_string();
-        assert!(text.starts_with("t.asc:"), "{text}");
-        assert!(text.contains("error: ") && text.contains("= expected") && text.contains("= hint: "));
-    }
-}
+#[path = "ascii_tests.rs"]
+mod tests;

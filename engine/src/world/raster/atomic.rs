@@ -49,6 +49,10 @@ pub(crate) fn write_err(path: &Path, err: std::io::Error) -> RasterError {
 }
 
 /// Writes all of `bytes`, mapping errors.
-pub(crate) fn write_all(out: &mut impl Write, path: &Path, bytes: &[u8]) -> Result<(), RasterError> {
+pub(crate) fn write_all(
+    out: &mut impl Write,
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(), RasterError> {
     out.write_all(bytes).map_err(|e| write_err(path, e))
 }

@@ -25,13 +25,20 @@ pub enum RasterErrorKind {
     Data,
 }
 
-/// A failure to read or write a raster, located in the file where possible.
+/// A failure to read or write a raster, located in the file where possible. A boxed
+/// [`RasterErrorDetail`] (so `Result`s stay small); its fields read through `Deref`,
+/// e.g. `err.line`, `err.hint`.
 ///
 /// Rendered as `file:line:col: error: message` followed by `= expected ..., found ...`
 /// and `= hint: ...` lines (line and column are 1-based; omitted when unknown, e.g. for
 /// binary GeoTIFFs).
 #[derive(Debug, thiserror::Error)]
-pub struct RasterError {
+#[error(transparent)]
+pub struct RasterError(Box<RasterErrorDetail>);
+
+/// The content of a [`RasterError`].
+#[derive(Debug, thiserror::Error)]
+pub struct RasterErrorDetail {
     /// The file being read or written.
     pub path: PathBuf,
     /// 1-based line, when known (text formats).
@@ -63,7 +70,7 @@ impl RasterError {
         found: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        Self {
+        Self(Box::new(RasterErrorDetail {
             path: path.to_path_buf(),
             line: None,
             column: None,
@@ -73,7 +80,7 @@ impl RasterError {
             found: found.into(),
             hint: hint.into(),
             source: None,
-        }
+        }))
     }
 
     /// Sets the 1-based line and column.
@@ -113,7 +120,21 @@ impl RasterError {
     }
 }
 
-impl fmt::Display for RasterError {
+impl std::ops::Deref for RasterError {
+    type Target = RasterErrorDetail;
+
+    fn deref(&self) -> &RasterErrorDetail {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for RasterError {
+    fn deref_mut(&mut self) -> &mut RasterErrorDetail {
+        &mut self.0
+    }
+}
+
+impl fmt::Display for RasterErrorDetail {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.path.display())?;
         if let Some(line) = self.line {

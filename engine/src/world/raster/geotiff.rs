@@ -106,25 +106,36 @@ fn tiff_err(path: &Path, err: TiffError) -> RasterError {
     .caused_by(err)
 }
 
-fn unsupported(
-    path: &Path,
-    msg: &str,
-    expected: &str,
-    found: String,
-    hint: &str,
-) -> RasterError {
-    RasterError::new(path, RasterErrorKind::Unsupported, msg, expected, found, hint)
+fn unsupported(path: &Path, msg: &str, expected: &str, found: String, hint: &str) -> RasterError {
+    RasterError::new(
+        path,
+        RasterErrorKind::Unsupported,
+        msg,
+        expected,
+        found,
+        hint,
+    )
 }
 
 fn georef_err(path: &Path, msg: &str, expected: &str, found: String, hint: &str) -> RasterError {
-    RasterError::new(path, RasterErrorKind::Georeference, msg, expected, found, hint)
+    RasterError::new(
+        path,
+        RasterErrorKind::Georeference,
+        msg,
+        expected,
+        found,
+        hint,
+    )
 }
 
 fn read_nodata<R: std::io::Read + Seek>(
     path: &Path,
     dec: &mut Decoder<R>,
 ) -> Result<Option<f64>, RasterError> {
-    let Some(value) = dec.find_tag(Tag::GdalNodata).map_err(|e| tiff_err(path, e))? else {
+    let Some(value) = dec
+        .find_tag(Tag::GdalNodata)
+        .map_err(|e| tiff_err(path, e))?
+    else {
         return Ok(None);
     };
     let text = value.into_string().map_err(|e| tiff_err(path, e))?;
@@ -252,12 +263,7 @@ fn read_georef<R: std::io::Read + Seek>(
     let geographic = key(KEY_GEOGRAPHIC_TYPE).filter(|&c| c != 0 && c != USER_DEFINED);
     let is_geographic = model == Some(MODEL_GEOGRAPHIC)
         || (model.is_none() && projected.is_none() && geographic.is_some());
-    let epsg = if is_geographic {
-        geographic
-    } else {
-        projected
-    }
-    .map(u32::from);
+    let epsg = if is_geographic { geographic } else { projected }.map(u32::from);
     if model == Some(MODEL_PROJECTED)
         && let Some(unit) = key(KEY_PROJ_LINEAR_UNITS)
         && unit != UNIT_METRE
@@ -287,7 +293,11 @@ fn geo_key(dir: &[u16], id: u16) -> Option<u16> {
         .map(|e| e[3])
 }
 
-fn to_f32(path: &Path, image: DecodingResult, nodata: Option<f64>) -> Result<Vec<f32>, RasterError> {
+fn to_f32(
+    path: &Path,
+    image: DecodingResult,
+    nodata: Option<f64>,
+) -> Result<Vec<f32>, RasterError> {
     fn conv<T: Copy>(v: Vec<T>, nd: Option<f64>, wide: impl Fn(T) -> f64) -> Vec<f32> {
         v.into_iter()
             .map(|x| {
@@ -343,21 +353,43 @@ pub fn write_geotiff(
     epsg: Option<u32>,
 ) -> Result<(), RasterError> {
     let data_err = |msg: &str, found: String, hint: &str| {
-        RasterError::new(path, RasterErrorKind::Data, msg, "a value that fits", found, hint)
+        RasterError::new(
+            path,
+            RasterErrorKind::Data,
+            msg,
+            "a value that fits",
+            found,
+            hint,
+        )
     };
     let code = match epsg {
-        Some(e) => Some(u16::try_from(e).ok().filter(|&c| c != USER_DEFINED).ok_or_else(
-            || data_err("EPSG code out of the GeoKey range", e.to_string(), "use an EPSG code below 32767"),
-        )?),
+        Some(e) => Some(
+            u16::try_from(e)
+                .ok()
+                .filter(|&c| c != USER_DEFINED)
+                .ok_or_else(|| {
+                    data_err(
+                        "EPSG code out of the GeoKey range",
+                        e.to_string(),
+                        "use an EPSG code below 32767",
+                    )
+                })?,
+        ),
         None => None,
     };
     let (w, h) = (
-        u32::try_from(grid.width()).map_err(|_| data_err("too wide", grid.width().to_string(), "split it"))?,
-        u32::try_from(grid.height()).map_err(|_| data_err("too tall", grid.height().to_string(), "split it"))?,
+        u32::try_from(grid.width())
+            .map_err(|_| data_err("too wide", grid.width().to_string(), "split it"))?,
+        u32::try_from(grid.height())
+            .map_err(|_| data_err("too tall", grid.height().to_string(), "split it"))?,
     );
     let nd32 = nodata.map(|n| n as f32);
     let data: Vec<f32> = match nd32 {
-        Some(n) => grid.data().iter().map(|&v| if v.is_nan() { n } else { v }).collect(),
+        Some(n) => grid
+            .data()
+            .iter()
+            .map(|&v| if v.is_nan() { n } else { v })
+            .collect(),
         None => grid.data().to_vec(),
     };
     let s = grid.spec();
@@ -391,7 +423,10 @@ fn encode<W: Write + Seek>(
     let mut enc = TiffEncoder::new(out)?;
     let mut img = enc.new_image::<Gray32Float>(w, h)?;
     let d = img.encoder();
-    d.write_tag(Tag::ModelPixelScaleTag, &[s.cell_size, s.cell_size, 0.0][..])?;
+    d.write_tag(
+        Tag::ModelPixelScaleTag,
+        &[s.cell_size, s.cell_size, 0.0][..],
+    )?;
     d.write_tag(
         Tag::ModelTiepointTag,
         &[0.0, 0.0, 0.0, s.origin[0], s.y_max(), 0.0][..],

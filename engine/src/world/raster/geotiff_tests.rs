@@ -27,7 +27,9 @@ fn utm() -> Geo {
     Geo {
         scale: Some(vec![30.0, 30.0, 0.0]),
         tie: Some(vec![0.0, 0.0, 0.0, 300_000.0, 4_900_000.0, 0.0]),
-        keys: Some(vec![1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32619]),
+        keys: Some(vec![
+            1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32619,
+        ]),
         ..Geo::default()
     }
 }
@@ -108,12 +110,60 @@ fn every_sample_format_reads_back_with_nodata() {
     let n = w * h;
     let (wu, hu) = (w as u32, h as u32);
     let files = [
-        ("f32", tiff_bytes::<colortype::Gray32Float>(wu, hu, &(0..n).map(|i| with_nd(i) as f32).collect::<Vec<_>>(), &g)),
-        ("f64", tiff_bytes::<colortype::Gray64Float>(wu, hu, &(0..n).map(with_nd).collect::<Vec<_>>(), &g)),
-        ("i16", tiff_bytes::<colortype::GrayI16>(wu, hu, &(0..n).map(|i| with_nd(i) as i16).collect::<Vec<_>>(), &g)),
-        ("u16", tiff_bytes::<colortype::Gray16>(wu, hu, &(0..n).map(|i| with_nd(i) as u16).collect::<Vec<_>>(), &g)),
-        ("i32", tiff_bytes::<colortype::GrayI32>(wu, hu, &(0..n).map(|i| with_nd(i) as i32).collect::<Vec<_>>(), &g)),
-        ("u8", tiff_bytes::<colortype::Gray8>(wu, hu, &(0..n).map(|i| with_nd(i) as u8).collect::<Vec<_>>(), &g)),
+        (
+            "f32",
+            tiff_bytes::<colortype::Gray32Float>(
+                wu,
+                hu,
+                &(0..n).map(|i| with_nd(i) as f32).collect::<Vec<_>>(),
+                &g,
+            ),
+        ),
+        (
+            "f64",
+            tiff_bytes::<colortype::Gray64Float>(
+                wu,
+                hu,
+                &(0..n).map(with_nd).collect::<Vec<_>>(),
+                &g,
+            ),
+        ),
+        (
+            "i16",
+            tiff_bytes::<colortype::GrayI16>(
+                wu,
+                hu,
+                &(0..n).map(|i| with_nd(i) as i16).collect::<Vec<_>>(),
+                &g,
+            ),
+        ),
+        (
+            "u16",
+            tiff_bytes::<colortype::Gray16>(
+                wu,
+                hu,
+                &(0..n).map(|i| with_nd(i) as u16).collect::<Vec<_>>(),
+                &g,
+            ),
+        ),
+        (
+            "i32",
+            tiff_bytes::<colortype::GrayI32>(
+                wu,
+                hu,
+                &(0..n).map(|i| with_nd(i) as i32).collect::<Vec<_>>(),
+                &g,
+            ),
+        ),
+        (
+            "u8",
+            tiff_bytes::<colortype::Gray8>(
+                wu,
+                hu,
+                &(0..n).map(|i| with_nd(i) as u8).collect::<Vec<_>>(),
+                &g,
+            ),
+        ),
     ];
     for (name, bytes) in files {
         let p = save(dir.path(), &format!("{name}.tif"), &bytes);
@@ -128,7 +178,11 @@ fn negative_i16_nodata_like_srtm() {
     let mut g = utm();
     g.nodata = Some("-32768");
     let data = [-32768i16, -5, 0, 1908];
-    let p = save(dir.path(), "s.tif", &tiff_bytes::<colortype::GrayI16>(2, 2, &data, &g));
+    let p = save(
+        dir.path(),
+        "s.tif",
+        &tiff_bytes::<colortype::GrayI16>(2, 2, &data, &g),
+    );
     let r = read_geotiff(&p).unwrap();
     assert!(r.grid.data()[0].is_nan());
     assert_eq!(&r.grid.data()[1..], &[-5.0, 0.0, 1908.0]);
@@ -187,9 +241,15 @@ fn pixel_is_point_shifts_half_a_cell_and_transformation_matches_tiepoint() {
     let dir = tempfile::tempdir().unwrap();
     let mut g = utm();
     // Same tie point, but raster (0,0) now means the centre of the first pixel.
-    g.keys = Some(vec![1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 2, 3072, 0, 1, 32619]);
+    g.keys = Some(vec![
+        1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 2, 3072, 0, 1, 32619,
+    ]);
     let data = vec![1f32; 6];
-    let p = save(dir.path(), "pt.tif", &tiff_bytes::<colortype::Gray32Float>(3, 2, &data, &g));
+    let p = save(
+        dir.path(),
+        "pt.tif",
+        &tiff_bytes::<colortype::Gray32Float>(3, 2, &data, &g),
+    );
     let s = *read_geotiff(&p).unwrap().grid.spec();
     assert_eq!(s.origin, [300_000.0 - 15.0, 4_900_000.0 + 15.0 - 60.0]);
 
@@ -199,12 +259,23 @@ fn pixel_is_point_shifts_half_a_cell_and_transformation_matches_tiepoint() {
     let mut t = vec![0.0; 16];
     (t[0], t[3], t[5], t[7], t[15]) = (30.0, 300_000.0, -30.0, 4_900_000.0, 1.0);
     m.transform = Some(t.clone());
-    let p = save(dir.path(), "mt.tif", &tiff_bytes::<colortype::Gray32Float>(3, 2, &data, &m));
-    assert_eq!(read_geotiff(&p).unwrap().grid.spec().origin, [300_000.0, 4_899_940.0]);
+    let p = save(
+        dir.path(),
+        "mt.tif",
+        &tiff_bytes::<colortype::Gray32Float>(3, 2, &data, &m),
+    );
+    assert_eq!(
+        read_geotiff(&p).unwrap().grid.spec().origin,
+        [300_000.0, 4_899_940.0]
+    );
 
     t[1] = 2.0; // shear / rotation term
     m.transform = Some(t);
-    let p = save(dir.path(), "rot.tif", &tiff_bytes::<colortype::Gray32Float>(3, 2, &data, &m));
+    let p = save(
+        dir.path(),
+        "rot.tif",
+        &tiff_bytes::<colortype::Gray32Float>(3, 2, &data, &m),
+    );
     let e = read_geotiff(&p).unwrap_err();
     assert_eq!(e.kind, RasterErrorKind::Georeference);
     assert!(e.message.contains("rotated"), "{e}");
@@ -219,7 +290,11 @@ fn geographic_rasters_are_flagged_and_refused_on_request() {
         keys: Some(vec![1, 1, 0, 2, 1024, 0, 1, 2, 2048, 0, 1, 4326]),
         ..Geo::default()
     };
-    let p = save(dir.path(), "geo.tif", &tiff_bytes::<colortype::GrayI16>(2, 2, &[1, 2, 3, 4], &g));
+    let p = save(
+        dir.path(),
+        "geo.tif",
+        &tiff_bytes::<colortype::GrayI16>(2, 2, &[1, 2, 3, 4], &g),
+    );
     let r = read_geotiff(&p).unwrap();
     assert_eq!((r.epsg, r.is_geographic), (Some(4326), true));
     let e = r.require_projected(&p).unwrap_err();
@@ -232,21 +307,40 @@ fn refusals_are_explained() {
     let data = vec![0f32; 4];
     let mut g = utm();
     g.scale = Some(vec![30.0, 20.0, 0.0]);
-    let p = save(dir.path(), "ns.tif", &tiff_bytes::<colortype::Gray32Float>(2, 2, &data, &g));
+    let p = save(
+        dir.path(),
+        "ns.tif",
+        &tiff_bytes::<colortype::Gray32Float>(2, 2, &data, &g),
+    );
     let e = read_geotiff(&p).unwrap_err();
     assert!(e.message.contains("not square"), "{e}");
 
-    let p = save(dir.path(), "nogeo.tif", &tiff_bytes::<colortype::Gray32Float>(2, 2, &data, &Geo::default()));
-    assert_eq!(read_geotiff(&p).unwrap_err().kind, RasterErrorKind::Georeference);
+    let p = save(
+        dir.path(),
+        "nogeo.tif",
+        &tiff_bytes::<colortype::Gray32Float>(2, 2, &data, &Geo::default()),
+    );
+    assert_eq!(
+        read_geotiff(&p).unwrap_err().kind,
+        RasterErrorKind::Georeference
+    );
 
-    let p = save(dir.path(), "rgb.tif", &tiff_bytes::<colortype::RGB8>(2, 2, &[0u8; 12], &utm()));
+    let p = save(
+        dir.path(),
+        "rgb.tif",
+        &tiff_bytes::<colortype::RGB8>(2, 2, &[0u8; 12], &utm()),
+    );
     let e = read_geotiff(&p).unwrap_err();
     assert_eq!(e.kind, RasterErrorKind::Unsupported);
     assert!(e.hint.contains("-b 1"), "{e}");
 
     let mut feet = utm();
     feet.keys = Some(vec![1, 1, 0, 2, 1024, 0, 1, 1, 3076, 0, 1, 9002]);
-    let p = save(dir.path(), "ft.tif", &tiff_bytes::<colortype::Gray32Float>(2, 2, &data, &feet));
+    let p = save(
+        dir.path(),
+        "ft.tif",
+        &tiff_bytes::<colortype::Gray32Float>(2, 2, &data, &feet),
+    );
     assert!(read_geotiff(&p).unwrap_err().message.contains("metres"));
 
     let good = tiff_bytes::<colortype::Gray32Float>(2, 2, &data, &utm());
@@ -261,7 +355,12 @@ fn refusals_are_explained() {
 #[test]
 fn writer_round_trips_bit_exact() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = GridSpec { width: 6, height: 3, cell_size: 12.5, origin: [277_620.0, 4_893_480.0] };
+    let spec = GridSpec {
+        width: 6,
+        height: 3,
+        cell_size: 12.5,
+        origin: [277_620.0, 4_893_480.0],
+    };
     let mut g = Grid::from_fn(spec, |c, r| (c as f32 * 0.1 - r as f32 * 1.7e-3).exp());
     g.set(2, 1, f32::NAN);
     for nodata in [Some(-9999.0), None] {

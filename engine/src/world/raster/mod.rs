@@ -8,8 +8,8 @@
 //! Readers never panic on malformed input; writers are atomic (temporary file, then
 //! rename). Depends only on [`crate::world::grid`].
 
-mod atomic;
 pub mod ascii;
+mod atomic;
 mod error;
 pub mod geotiff;
 pub mod render;
@@ -18,11 +18,11 @@ pub mod render;
 mod geotiff_tests;
 
 pub use ascii::{parse_ascii, read_ascii, write_ascii};
-pub use error::{RasterError, RasterErrorKind};
+pub use error::{RasterError, RasterErrorDetail, RasterErrorKind};
 pub use geotiff::{read_geotiff, write_geotiff};
 pub use render::{
-    Ramp, blend_hillshade, colorize, hillshade, land_cover_color, land_cover_rgba, write_png,
-    HillshadeParams,
+    HillshadeParams, Ramp, blend_hillshade, colorize, hillshade, land_cover_color, land_cover_rgba,
+    write_png,
 };
 
 use std::path::Path;
@@ -52,9 +52,10 @@ impl Raster {
         if !self.is_geographic {
             return Ok(());
         }
-        let crs = self
-            .epsg
-            .map_or_else(|| "geographic coordinates".to_owned(), |e| format!("EPSG:{e}"));
+        let crs = self.epsg.map_or_else(
+            || "geographic coordinates".to_owned(),
+            |e| format!("EPSG:{e}"),
+        );
         Err(RasterError::new(
             path,
             RasterErrorKind::Georeference,

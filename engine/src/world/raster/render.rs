@@ -186,7 +186,10 @@ impl Ramp {
         }
         let t = t.clamp(0.0, 1.0);
         let stops = self.stops();
-        let i = stops.iter().position(|s| s.0 >= t).unwrap_or(stops.len() - 1);
+        let i = stops
+            .iter()
+            .position(|s| s.0 >= t)
+            .unwrap_or(stops.len() - 1);
         if i == 0 {
             let [r, g, b] = stops[0].1;
             return [r, g, b, 255];
@@ -202,10 +205,20 @@ impl Ramp {
 /// ramp's ends. `NaN` cells are transparent. A degenerate range maps everything to 0.
 pub fn colorize(grid: &Grid<f32>, ramp: Ramp, lo: f32, hi: f32) -> Vec<u8> {
     let span = hi - lo;
-    let scale = if span > 0.0 && span.is_finite() { 1.0 / span } else { 0.0 };
+    let scale = if span > 0.0 && span.is_finite() {
+        1.0 / span
+    } else {
+        0.0
+    };
     grid.data()
         .iter()
-        .flat_map(|&v| ramp.color(if v.is_nan() { f32::NAN } else { (v - lo) * scale }))
+        .flat_map(|&v| {
+            ramp.color(if v.is_nan() {
+                f32::NAN
+            } else {
+                (v - lo) * scale
+            })
+        })
         .collect()
 }
 
@@ -234,7 +247,10 @@ pub fn land_cover_color(code: u8) -> [u8; 4] {
 
 /// RGBA bytes of a land-cover class grid (see [`land_cover_color`]).
 pub fn land_cover_rgba(grid: &Grid<u8>) -> Vec<u8> {
-    grid.data().iter().flat_map(|&c| land_cover_color(c)).collect()
+    grid.data()
+        .iter()
+        .flat_map(|&c| land_cover_color(c))
+        .collect()
 }
 
 /// Darkens `rgba` (4 bytes per cell of `shade`'s grid) by the hillshade:
@@ -307,22 +323,40 @@ mod tests {
         // Analytic plane z = z0 + gx·x + gy·y; its slope and downslope azimuth are exact.
         // Tolerance 1e-6: f32 storage of z (≤ 1e3 m, relative 6e-8) perturbs gradients by
         // < 1e-5 m/m over 10 m cells, i.e. < 1e-6 in H for these slopes.
-        let spec = GridSpec { width: 7, height: 5, cell_size: 10.0, origin: [0.0, 0.0] };
-        for &(gx, gy) in &[(0.3, -0.2), (-0.5, 0.1), (0.0, 0.0), (0.05, 0.9), (-1.2, -0.7)] {
+        let spec = GridSpec {
+            width: 7,
+            height: 5,
+            cell_size: 10.0,
+            origin: [0.0, 0.0],
+        };
+        for &(gx, gy) in &[
+            (0.3, -0.2),
+            (-0.5, 0.1),
+            (0.0, 0.0),
+            (0.05, 0.9),
+            (-1.2, -0.7),
+        ] {
             let dem = Grid::from_fn(spec, |c, r| {
                 let [x, y] = spec.cell_center(c, r);
                 (100.0 + gx * x + gy * y) as f32
             });
             for params in [
                 HillshadeParams::default(),
-                HillshadeParams { azimuth_deg: 120.0, altitude_deg: 30.0, z_factor: 1.0 },
+                HillshadeParams {
+                    azimuth_deg: 120.0,
+                    altitude_deg: 30.0,
+                    z_factor: 1.0,
+                },
             ] {
                 let hs = hillshade(&dem, params);
                 let slope = f64::hypot(gx, gy).atan();
                 let aspect = f64::atan2(-gx, -gy);
                 let want = closed_form(slope, aspect, params);
                 for &v in hs.data() {
-                    assert!((f64::from(v) - want).abs() < 1e-6, "{v} vs {want} ({gx},{gy})");
+                    assert!(
+                        (f64::from(v) - want).abs() < 1e-6,
+                        "{v} vs {want} ({gx},{gy})"
+                    );
                 }
             }
         }
@@ -330,11 +364,22 @@ mod tests {
 
     #[test]
     fn z_factor_scales_the_gradient_and_nodata_stays_transparent() {
-        let spec = GridSpec { width: 4, height: 4, cell_size: 1.0, origin: [0.0, 0.0] };
+        let spec = GridSpec {
+            width: 4,
+            height: 4,
+            cell_size: 1.0,
+            origin: [0.0, 0.0],
+        };
         let mut dem = Grid::from_fn(spec, |c, _| c as f32);
         let doubled = Grid::from_fn(spec, |c, _| 2.0 * c as f32);
-        let p2 = HillshadeParams { z_factor: 2.0, ..Default::default() };
-        assert_eq!(hillshade(&dem, p2), hillshade(&doubled, HillshadeParams::default()));
+        let p2 = HillshadeParams {
+            z_factor: 2.0,
+            ..Default::default()
+        };
+        assert_eq!(
+            hillshade(&dem, p2),
+            hillshade(&doubled, HillshadeParams::default())
+        );
         dem.set(1, 1, f32::NAN);
         let hs = hillshade(&dem, HillshadeParams::default());
         assert!(hs.get(1, 1).is_nan());
@@ -345,7 +390,13 @@ mod tests {
 
     #[test]
     fn ramps_hit_their_stops_and_interpolate_linearly() {
-        for ramp in [Ramp::Terrain, Ramp::WaterDepth, Ramp::Heat, Ramp::Concentration, Ramp::Viridis] {
+        for ramp in [
+            Ramp::Terrain,
+            Ramp::WaterDepth,
+            Ramp::Heat,
+            Ramp::Concentration,
+            Ramp::Viridis,
+        ] {
             let s = ramp.stops();
             assert_eq!((s[0].0, s[s.len() - 1].0), (0.0, 1.0));
             assert!(s.windows(2).all(|w| w[0].0 < w[1].0));
@@ -363,7 +414,12 @@ mod tests {
 
     #[test]
     fn blend_darkens_by_shade() {
-        let spec = GridSpec { width: 2, height: 1, cell_size: 1.0, origin: [0.0, 0.0] };
+        let spec = GridSpec {
+            width: 2,
+            height: 1,
+            cell_size: 1.0,
+            origin: [0.0, 0.0],
+        };
         let shade = Grid::from_vec(spec, vec![0.0, 1.0]).unwrap();
         let mut px = vec![200, 100, 50, 255, 200, 100, 50, 255];
         blend_hillshade(&mut px, &shade, 0.5);
