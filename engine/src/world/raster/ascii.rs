@@ -85,11 +85,17 @@ struct Tokens<'a> {
 
 impl<'a> Tokens<'a> {
     fn new(bytes: &'a [u8]) -> Self {
+        // Skip a UTF-8 byte-order mark (some Windows editors add one).
+        let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
         Self {
             bytes,
-            pos: 0,
+            pos: start,
             line: 1,
-            line_start: 0,
+            line_start: start,
             peeked: None,
         }
     }

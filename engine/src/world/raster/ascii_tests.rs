@@ -23,6 +23,14 @@ fn reads_keys_in_any_case_and_values_across_lines() {
 }
 
 #[test]
+fn crlf_and_byte_order_mark_are_accepted() {
+    let r =
+        parse("\u{feff}ncols 2\r\nnrows 1\r\nxllcorner 0\r\nyllcorner 0\r\ncellsize 1\r\n1 2\r\n")
+            .unwrap();
+    assert_eq!(r.grid.data(), &[1.0, 2.0]);
+}
+
+#[test]
 fn dx_dy_must_be_equal() {
     let ok = parse("ncols 1\nnrows 1\nxllcorner 0\nyllcorner 0\ndx 5\ndy 5\n1\n").unwrap();
     assert_eq!(ok.grid.cell_size(), 5.0);

@@ -27,7 +27,27 @@ pub use render::{
 
 use std::path::Path;
 
-use super::grid::Grid;
+use super::grid::{Grid, GridSpec};
+
+/// Reads a terrain raster, choosing the format by extension: `.asc` (ESRI ASCII grid) or
+/// `.tif`/`.tiff` (GeoTIFF), case-insensitive.
+pub fn read_raster(path: &Path) -> Result<Raster, RasterError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("asc") => read_ascii(path),
+        Some("tif" | "tiff") => read_geotiff(path),
+        other => Err(RasterError::new(
+            path,
+            RasterErrorKind::Unsupported,
+            "unknown raster file type",
+            "a .asc (ESRI ASCII grid) or .tif/.tiff (GeoTIFF) file",
+            other.map_or_else(|| "no extension".to_owned(), |e| format!("`.{e}`")),
+            "convert it, e.g. `gdal_translate -of GTiff in out.tif`",
+        )),
+    }
+}
 
 /// A raster read from a file.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,5 +85,74 @@ impl Raster {
             "reproject it, e.g. `gdalwarp -t_srs EPSG:32619 -tr 30 30 -r bilinear in.tif out.tif` \
              with the UTM zone of the area (326zz north, 327zz south)",
         ))
+    }
+
+    /// An error unless the raster has exactly the geometry `expected` (size, cell size,
+    /// and lower-left corner within 1e-6 of a cell). `path` is the file it came from.
+    pub fn require_spec(&self, path: &Path, expected: &GridSpec) -> Result<(), RasterError> {
+        let s = self.grid.spec();
+        let tol = 1e-6 * expected.cell_size.abs().max(f64::MIN_POSITIVE);
+        let close = |a: f64, b: f64| (a - b).abs() <= tol;
+        if s.width == expected.width
+            && s.height == expected.height
+            && close(s.cell_size, expected.cell_size)
+            && close(s.origin[0], expected.origin[0])
+            && close(s.origin[1], expected.origin[1])
+        {
+            return Ok(());
+        }
+        let show = |g: &GridSpec| {
+            format!(
+                "{} × {} cells of {} m, lower-left corner ({}, {})",
+                g.width, g.height, g.cell_size, g.origin[0], g.origin[1]
+            )
+        };
+        Err(RasterError::new(
+            path,
+            RasterErrorKind::Size,
+            "the raster does not match the scenario's grid",
+            show(expected),
+            show(s),
+            "resample it onto the scenario grid, e.g. `gdalwarp -te xmin ymin xmax ymax -tr \
+             cell cell in.tif out.tif`, or change the map section to match the raster",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispatch_by_extension_and_spec_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = GridSpec {
+            width: 3,
+            height: 2,
+            cell_size: 5.0,
+            origin: [10.0, 20.0],
+        };
+        let g = Grid::from_fn(spec, |c, r| (c + 10 * r) as f32);
+        let (asc, tif) = (dir.path().join("a.ASC"), dir.path().join("b.tiff"));
+        write_ascii(&asc, &g, None).unwrap();
+        write_geotiff(&tif, &g, None, Some(32633)).unwrap();
+        for p in [&asc, &tif] {
+            let r = read_raster(p).unwrap();
+            assert_eq!(r.grid, g);
+            r.require_spec(p, &spec).unwrap();
+            r.require_projected(p).unwrap();
+            let other = GridSpec {
+                origin: [10.0, 25.0],
+                ..spec
+            };
+            let e = r.require_spec(p, &other).unwrap_err();
+            assert_eq!(e.kind, RasterErrorKind::Size);
+            assert!(
+                e.expected.contains("(10, 25)") && e.found.contains("(10, 20)"),
+                "{e}"
+            );
+        }
+        let e = read_raster(&dir.path().join("c.png")).unwrap_err();
+        assert_eq!(e.kind, RasterErrorKind::Unsupported);
     }
 }

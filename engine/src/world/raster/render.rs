@@ -270,6 +270,15 @@ pub fn blend_hillshade(rgba: &mut [u8], shade: &Grid<f32>, ambient: f32) {
     }
 }
 
+/// Shaded relief of a DEM as RGBA bytes: [`Ramp::Terrain`] over the DEM's finite range,
+/// darkened by the default [`hillshade`] with ambient light 0.4. Nodata is transparent.
+pub fn shaded_relief(dem: &Grid<f32>) -> Vec<u8> {
+    let (lo, hi) = dem.finite_range().unwrap_or((0.0, 1.0));
+    let mut rgba = colorize(dem, Ramp::Terrain, lo, hi);
+    blend_hillshade(&mut rgba, &hillshade(dem, HillshadeParams::default()), 0.4);
+    rgba
+}
+
 /// Writes `rgba` (8-bit RGBA, row-major, top row first) as a PNG, atomically.
 pub fn write_png(path: &Path, width: u32, height: u32, rgba: &[u8]) -> Result<(), RasterError> {
     let expected = u64::from(width) * u64::from(height) * 4;
