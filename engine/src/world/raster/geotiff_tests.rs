@@ -374,3 +374,46 @@ fn writer_round_trips_bit_exact() {
         }
     }
 }
+
+mod mutation {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("RASTER_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+            ..ProptestConfig::default()
+        })]
+
+        /// Valid GeoTIFFs (strips and tiles) with a few bytes overwritten, or cut short,
+        /// read as a Raster or as an error, never a panic.
+        #[test]
+        fn mutated_geotiffs_never_panic(
+            tiled in any::<bool>(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+            cut in any::<prop::sample::Index>(),
+            truncate in any::<bool>(),
+        ) {
+            let mut g = utm();
+            g.nodata = Some("-9999");
+            let mut bytes = if tiled {
+                tiled_bytes(20, 20, &g)
+            } else {
+                let data: Vec<f32> = (0..35).map(|i| i as f32).collect();
+                tiff_bytes::<colortype::Gray32Float>(7, 5, &data, &g)
+            };
+            for (at, b) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
+            if truncate {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let p = save(dir.path(), "m.tif", &bytes);
+            if let Ok(r) = read_geotiff(&p) {
+                prop_assert_eq!(r.grid.data().len(), r.grid.spec().len());
+            }
+        }
+    }
+}
