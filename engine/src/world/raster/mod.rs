@@ -22,7 +22,7 @@ pub use error::{RasterError, RasterErrorDetail, RasterErrorKind};
 pub use geotiff::{read_geotiff, write_geotiff};
 pub use render::{
     HillshadeParams, Ramp, blend_hillshade, colorize, hillshade, land_cover_color, land_cover_rgba,
-    write_png,
+    shaded_relief, write_png,
 };
 
 use std::path::Path;
