@@ -68,7 +68,11 @@ pub fn info(args: &InfoArgs) -> u8 {
         TerrainSource::Valley(v) => format!(
             "procedural: valley{}{}",
             if v.river.is_some() { " with river" } else { "" },
-            if v.levees.is_some() { " and levees" } else { "" }
+            if v.levees.is_some() {
+                " and levees"
+            } else {
+                ""
+            }
         ),
         TerrainSource::Hills(h) => format!("procedural: {} hills", h.count),
     };
@@ -76,7 +80,12 @@ pub fn info(args: &InfoArgs) -> u8 {
         .weather
         .wind
         .iter()
-        .map(|w| format!("{:.0} s: {:.1} m/s from {:.0}°", w.t_s, w.speed_m_s, w.from_deg))
+        .map(|w| {
+            format!(
+                "{:.0} s: {:.1} m/s from {:.0}°",
+                w.t_s, w.speed_m_s, w.from_deg
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     let info = Info {
@@ -107,19 +116,36 @@ pub fn info(args: &InfoArgs) -> u8 {
         injects: s.injects.len(),
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&info).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&info).unwrap_or_default()
+        );
         return 0;
     }
     println!("{}", info.name);
     if !info.description.is_empty() {
         println!("  {}", info.description);
     }
-    println!("grid:      {}×{} cells of {} m ({:.1} × {:.1} km), origin ({}, {}){}", info.width, info.height, info.cell_size_m,
-        spec.extent_x() / 1000.0, spec.extent_y() / 1000.0, info.origin[0], info.origin[1],
-        info.epsg.map(|e| format!(", EPSG:{e}")).unwrap_or_default());
+    println!(
+        "grid:      {}×{} cells of {} m ({:.1} × {:.1} km), origin ({}, {}){}",
+        info.width,
+        info.height,
+        info.cell_size_m,
+        spec.extent_x() / 1000.0,
+        spec.extent_y() / 1000.0,
+        info.origin[0],
+        info.origin[1],
+        info.epsg.map(|e| format!(", EPSG:{e}")).unwrap_or_default()
+    );
     println!("terrain:   {} ({:.1} to {:.1} m)", info.terrain, lo, hi);
-    println!("memory:    about {} at most", human_bytes(info.memory_estimate_bytes));
-    println!("time:      {} s in {} ticks of {} s, seed {}", info.duration_s, info.ticks, info.tick_s, info.seed);
+    println!(
+        "memory:    about {} at most",
+        human_bytes(info.memory_estimate_bytes)
+    );
+    println!(
+        "time:      {} s in {} ticks of {} s, seed {}",
+        info.duration_s, info.ticks, info.tick_s, info.seed
+    );
     println!("weather:   wind {}; {}", info.wind, info.stability);
     println!(
         "simulated: {} hazards, {} forces, {} facilities, {} population groups, {} injects",

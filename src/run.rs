@@ -29,14 +29,22 @@ pub struct RunArgs {
 
 /// Default output folder of a run.
 pub fn default_out(scenario: &Path, seed: u64) -> PathBuf {
-    let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+    let stem = scenario
+        .file_stem()
+        .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
     PathBuf::from("runs").join(format!("{stem}-seed{seed}"))
 }
 
 /// Runs the command; returns the exit code.
 pub fn run(args: &RunArgs) -> u8 {
     let started = Instant::now();
-    let mut sim = match Simulation::from_file(&args.scenario, RunConfig { seed: args.seed, run_index: 0 }) {
+    let mut sim = match Simulation::from_file(
+        &args.scenario,
+        RunConfig {
+            seed: args.seed,
+            run_index: 0,
+        },
+    ) {
         Ok(sim) => sim,
         Err(e) => {
             eprintln!("{e}");
@@ -44,13 +52,18 @@ pub fn run(args: &RunArgs) -> u8 {
         }
     };
     let seed = sim.run_info().seed;
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario, seed));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.scenario, seed));
     let duration = sim.clock().duration_s;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new(duration.ceil() as u64);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} s simulated, ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:40}] {pos}/{len} s simulated, ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.set_message(sim.scenario().scenario.meta.name.clone());
         bar
@@ -64,7 +77,12 @@ pub fn run(args: &RunArgs) -> u8 {
         b.finish_and_clear();
     }
     let scenario = sim.scenario();
-    match write_run(&sim, &out, scenario.scenario.run.outputs.png, scenario.scenario.run.outputs.ascii_grid) {
+    match write_run(
+        &sim,
+        &out,
+        scenario.scenario.run.outputs.png,
+        scenario.scenario.run.outputs.ascii_grid,
+    ) {
         Ok(summary) => {
             if !args.quiet {
                 println!(

@@ -8,7 +8,16 @@ use common::{drillsim, text};
 fn run_writes_every_output_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("run");
-    let out = drillsim(&["run", "scenarios/default.ron", "--out", out_dir.to_str().unwrap(), "--quiet"], &[]);
+    let out = drillsim(
+        &[
+            "run",
+            "scenarios/default.ron",
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--quiet",
+        ],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     for f in [
         "summary.json",
@@ -29,7 +38,8 @@ fn run_writes_every_output_atomically() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
+            .unwrap();
     assert_eq!(summary["seed"], 42);
     assert_eq!(summary["simulated_s"], 3600.0);
     assert_eq!(summary["scenario"], "示例河谷 · Default river valley");
@@ -37,7 +47,12 @@ fn run_writes_every_output_atomically() {
     let events = std::fs::read_to_string(out_dir.join("events.jsonl")).unwrap();
     let kinds: Vec<String> = events
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(kinds.first().map(String::as_str), Some("SimulationStarted"));
     assert_eq!(kinds.last().map(String::as_str), Some("SimulationEnded"));
@@ -52,23 +67,51 @@ fn run_writes_every_output_atomically() {
 fn rerun_replaces_a_run_but_never_a_foreign_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("r");
-    let args = ["run", "scenarios/default.ron", "--out", out_dir.to_str().unwrap(), "--quiet"];
+    let args = [
+        "run",
+        "scenarios/default.ron",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--quiet",
+    ];
     assert_eq!(drillsim(&args, &[]).status.code(), Some(0));
     assert_eq!(drillsim(&args, &[]).status.code(), Some(0));
     let foreign = dir.path().join("mine");
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("notes.txt"), "keep me").unwrap();
-    let out = drillsim(&["run", "scenarios/default.ron", "--out", foreign.to_str().unwrap()], &[]);
+    let out = drillsim(
+        &[
+            "run",
+            "scenarios/default.ron",
+            "--out",
+            foreign.to_str().unwrap(),
+        ],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).1.contains("not a drillsim run folder"));
-    assert_eq!(std::fs::read_to_string(foreign.join("notes.txt")).unwrap(), "keep me");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+        "keep me"
+    );
 }
 
 #[test]
 fn seed_flag_overrides_the_scenario() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("s");
-    let out = drillsim(&["run", "scenarios/default.ron", "--seed", "7", "--out", out_dir.to_str().unwrap(), "-q"], &[]);
+    let out = drillsim(
+        &[
+            "run",
+            "scenarios/default.ron",
+            "--seed",
+            "7",
+            "--out",
+            out_dir.to_str().unwrap(),
+            "-q",
+        ],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(0));
     let summary = std::fs::read_to_string(out_dir.join("summary.json")).unwrap();
     assert!(summary.contains("\"seed\": 7"), "{summary}");
@@ -89,7 +132,10 @@ fn info_describes_the_scenario() {
 
 #[test]
 fn invalid_input_exits_with_2() {
-    let out = drillsim(&["run", "tests/fixtures/broken/03_negative_cell_size.ron"], &[]);
+    let out = drillsim(
+        &["run", "tests/fixtures/broken/03_negative_cell_size.ron"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
     let out = drillsim(&["info", "no/such/file.ron"], &[]);
     assert_eq!(out.status.code(), Some(2));

@@ -9,10 +9,21 @@ use drillsim_engine::{RunConfig, Simulation};
 
 fn run_to(dir: &std::path::Path, threads: &str) -> Vec<(String, Vec<u8>)> {
     let out = drillsim(
-        &["run", "scenarios/default.ron", "--out", dir.to_str().unwrap(), "--quiet"],
+        &[
+            "run",
+            "scenarios/default.ron",
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ],
         &[("RAYON_NUM_THREADS", threads)],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     tree_bytes(dir)
 }
 
@@ -65,5 +76,9 @@ fn snapshots_refuse_other_scenarios_and_garbage() {
     let last = snap.len() - 1;
     snap.truncate(last);
     assert!(sim.restore(&snap).is_err());
-    assert_eq!(sim.time_s(), 0.0, "a failed restore leaves the run untouched");
+    assert_eq!(
+        sim.time_s(),
+        0.0,
+        "a failed restore leaves the run untouched"
+    );
 }

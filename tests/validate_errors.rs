@@ -14,10 +14,20 @@ fn broken_scenarios_give_located_errors() {
         let rel = path.strip_prefix(root()).unwrap().display().to_string();
         let out = drillsim(&["validate", &rel], &[]);
         let (stdout, stderr) = text(&out);
-        assert_eq!(out.status.code(), Some(2), "{rel} should be invalid:\n{stdout}{stderr}");
-        assert!(stdout.is_empty(), "{rel}: nothing on stdout for an invalid scenario");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{rel} should be invalid:\n{stdout}{stderr}"
+        );
+        assert!(
+            stdout.is_empty(),
+            "{rel}: nothing on stdout for an invalid scenario"
+        );
         assert!(!stderr.contains("panicked"), "{rel} panicked:\n{stderr}");
-        assert!(stderr.contains(&rel), "{rel}: the message names the file:\n{stderr}");
+        assert!(
+            stderr.contains(&rel),
+            "{rel}: the message names the file:\n{stderr}"
+        );
         insta::assert_snapshot!(stderr);
     });
     assert!(seen >= 15, "at least 15 broken fixtures, found {seen}");

@@ -9,8 +9,13 @@ use crate::map::MapPanel;
 use crate::sim_thread::{Command, SimThread};
 
 /// Speeds offered, simulated seconds per wall second (`None` = as fast as possible).
-const SPEEDS: [(&str, Option<f64>); 5] =
-    [("1×", Some(1.0)), ("10×", Some(10.0)), ("60×", Some(60.0)), ("600×", Some(600.0)), ("max", None)];
+const SPEEDS: [(&str, Option<f64>); 5] = [
+    ("1×", Some(1.0)),
+    ("10×", Some(10.0)),
+    ("60×", Some(60.0)),
+    ("600×", Some(600.0)),
+    ("max", None),
+];
 
 /// The viewer application.
 pub struct ViewerApp {
@@ -36,10 +41,19 @@ impl ViewerApp {
                 let rgba = terrain_rgba(&sim.terrain().elevation);
                 Self {
                     title,
-                    state: Ok(Loaded { sim: SimThread::spawn(sim), map: None, rgba, spec, speed: 2 }),
+                    state: Ok(Loaded {
+                        sim: SimThread::spawn(sim),
+                        map: None,
+                        rgba,
+                        spec,
+                        speed: 2,
+                    }),
                 }
             }
-            Err(e) => Self { title: scenario.display().to_string(), state: Err(e.to_string()) },
+            Err(e) => Self {
+                title: scenario.display().to_string(),
+                state: Err(e.to_string()),
+            },
         }
     }
 }
@@ -52,7 +66,11 @@ impl eframe::App for ViewerApp {
             Err(e) => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     ui.heading(&self.title);
-                    ui.label(egui::RichText::new(e.as_str()).monospace().color(egui::Color32::LIGHT_RED));
+                    ui.label(
+                        egui::RichText::new(e.as_str())
+                            .monospace()
+                            .color(egui::Color32::LIGHT_RED),
+                    );
                 });
                 return;
             }
@@ -93,18 +111,25 @@ impl eframe::App for ViewerApp {
         });
         egui::Panel::right("info").show(ui, |ui| {
             ui.heading("Weather");
-            ui.label(format!("Wind {:.1} m/s from {:.0}°", frame.wind.0, frame.wind.1));
+            ui.label(format!(
+                "Wind {:.1} m/s from {:.0}°",
+                frame.wind.0, frame.wind.1
+            ));
             ui.label(format!("Rain {:.1} mm/h", frame.rain_mm_h));
             ui.separator();
             ui.heading("Events");
-            egui::ScrollArea::vertical().stick_to_bottom(true).show(ui, |ui| {
-                for (t, msg) in &frame.events {
-                    ui.label(format!("{:>6.0} s  {msg}", t));
-                }
-            });
+            egui::ScrollArea::vertical()
+                .stick_to_bottom(true)
+                .show(ui, |ui| {
+                    for (t, msg) in &frame.events {
+                        ui.label(format!("{t:>6.0} s  {msg}"));
+                    }
+                });
         });
         egui::CentralPanel::default().show(ui, |ui| {
-            let map = loaded.map.get_or_insert_with(|| MapPanel::new(&ctx, loaded.spec, &loaded.rgba));
+            let map = loaded
+                .map
+                .get_or_insert_with(|| MapPanel::new(&ctx, loaded.spec, &loaded.rgba));
             map.ui(ui);
         });
         if frame.playing {

@@ -21,11 +21,16 @@ pub fn install_cjk_font(ctx: &egui::Context) -> Option<&'static str> {
         .iter()
         .find_map(|p| std::fs::read(p).ok().map(|b| (*p, b)))?;
     let mut fonts = egui::FontDefinitions::default();
-    fonts
-        .font_data
-        .insert("cjk".to_owned(), Arc::new(egui::FontData::from_owned(bytes)));
+    fonts.font_data.insert(
+        "cjk".to_owned(),
+        Arc::new(egui::FontData::from_owned(bytes)),
+    );
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts.families.entry(family).or_default().push("cjk".to_owned());
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("cjk".to_owned());
     }
     ctx.set_fonts(fonts);
     Some(path)

@@ -20,7 +20,13 @@ impl MapPanel {
     pub fn new(ctx: &egui::Context, spec: GridSpec, rgba: &[u8]) -> Self {
         let image = egui::ColorImage::from_rgba_unmultiplied([spec.width, spec.height], rgba);
         let texture = ctx.load_texture("terrain", image, egui::TextureOptions::LINEAR);
-        Self { texture, spec, zoom: 1.0, offset: Vec2::ZERO, fitted: false }
+        Self {
+            texture,
+            spec,
+            zoom: 1.0,
+            offset: Vec2::ZERO,
+            fitted: false,
+        }
     }
 
     /// Draws the map in `ui`'s remaining space.
@@ -47,7 +53,12 @@ impl MapPanel {
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 0.0, Color32::from_gray(30));
         let img = Rect::from_min_size(rect.min + self.offset, size * self.zoom);
-        painter.image(self.texture.id(), img, Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)), Color32::WHITE);
+        painter.image(
+            self.texture.id(),
+            img,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
         self.scale_bar(&painter, rect);
         self.north_arrow(&painter, rect);
         if let Some(p) = response.hover_pos() {
@@ -76,17 +87,37 @@ impl MapPanel {
         let a = rect.right_bottom() + Vec2::new(-20.0 - px, -20.0);
         let b = a + Vec2::new(px, 0.0);
         painter.line_segment([a, b], Stroke::new(3.0, Color32::WHITE));
-        let label = if nice >= 1000.0 { format!("{} km", nice / 1000.0) } else { format!("{nice} m") };
-        painter.text(a + Vec2::new(px / 2.0, -6.0), egui::Align2::CENTER_BOTTOM, label, egui::FontId::proportional(13.0), Color32::WHITE);
+        let label = if nice >= 1000.0 {
+            format!("{} km", nice / 1000.0)
+        } else {
+            format!("{nice} m")
+        };
+        painter.text(
+            a + Vec2::new(px / 2.0, -6.0),
+            egui::Align2::CENTER_BOTTOM,
+            label,
+            egui::FontId::proportional(13.0),
+            Color32::WHITE,
+        );
     }
 
     fn north_arrow(&self, painter: &egui::Painter, rect: Rect) {
         let c = rect.right_top() + Vec2::new(-30.0, 40.0);
         painter.add(egui::Shape::convex_polygon(
-            vec![c + Vec2::new(0.0, -18.0), c + Vec2::new(8.0, 10.0), c + Vec2::new(-8.0, 10.0)],
+            vec![
+                c + Vec2::new(0.0, -18.0),
+                c + Vec2::new(8.0, 10.0),
+                c + Vec2::new(-8.0, 10.0),
+            ],
             Color32::WHITE,
             Stroke::new(1.0, Color32::BLACK),
         ));
-        painter.text(c + Vec2::new(0.0, 14.0), egui::Align2::CENTER_TOP, "N", egui::FontId::proportional(14.0), Color32::WHITE);
+        painter.text(
+            c + Vec2::new(0.0, 14.0),
+            egui::Align2::CENTER_TOP,
+            "N",
+            egui::FontId::proportional(14.0),
+            Color32::WHITE,
+        );
     }
 }

@@ -85,7 +85,11 @@ fn publish(sim: &Simulation, playing: bool) -> Frame {
 fn run(mut sim: Simulation, rx: &Receiver<Command>, shared: &Mutex<Frame>) {
     let mut speed: Option<Option<f64>> = None;
     loop {
-        let command = if speed.is_some() { rx.try_recv().ok() } else { rx.recv().ok() };
+        let command = if speed.is_some() {
+            rx.try_recv().ok()
+        } else {
+            rx.recv().ok()
+        };
         match command {
             Some(Command::Play(s)) => speed = Some(s),
             Some(Command::Pause) => speed = None,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::scenario::types::LandCover;
 use crate::sim::Simulation;
 use crate::world::grid::Grid;
-use crate::world::raster::{self, HillshadeParams, Ramp, RasterError};
+use crate::world::raster::{self, Ramp, RasterError};
 pub use summary::RunSummary;
 
 /// Why outputs could not be written.
@@ -36,7 +36,11 @@ pub enum OutputError {
 }
 
 fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
-    move |source| OutputError::Io { action, path: path.to_path_buf(), source }
+    move |source| OutputError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// A raster result to write under `rasters/`.
@@ -67,11 +71,7 @@ pub fn worldcover_code(class: LandCover) -> u8 {
 
 /// Hillshaded hypsometric RGBA image of the terrain.
 pub fn terrain_rgba(elevation: &Grid<f32>) -> Vec<u8> {
-    let (lo, hi) = elevation.finite_range().unwrap_or((0.0, 1.0));
-    let mut rgba = raster::colorize(elevation, Ramp::Terrain, lo, hi.max(lo + 1.0));
-    let shade = raster::hillshade(elevation, HillshadeParams::default());
-    raster::blend_hillshade(&mut rgba, &shade, 0.45);
-    rgba
+    raster::shaded_relief(elevation)
 }
 
 /// The rasters every run writes: terrain and layers, then each hazard's results.
@@ -96,12 +96,25 @@ pub fn final_rasters(sim: &Simulation) -> Vec<NamedRaster> {
 /// Writes the run directory `out` for a finished (or stopped) simulation and returns its
 /// summary. An existing run folder at `out` is replaced; any other existing folder is left
 /// alone and reported.
-pub fn write_run(sim: &Simulation, out: &Path, png: bool, ascii: bool) -> Result<RunSummary, OutputError> {
-    if out.exists() && !out.join("summary.json").exists() && fs::read_dir(out).map_err(io("read", out))?.next().is_some() {
+pub fn write_run(
+    sim: &Simulation,
+    out: &Path,
+    png: bool,
+    ascii: bool,
+) -> Result<RunSummary, OutputError> {
+    if out.exists()
+        && !out.join("summary.json").exists()
+        && fs::read_dir(out).map_err(io("read", out))?.next().is_some()
+    {
         return Err(OutputError::NotARunDir(out.to_path_buf()));
     }
-    let name = out.file_name().map_or_else(|| "run".into(), |n| n.to_string_lossy().into_owned());
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map_or_else(|| "run".into(), |n| n.to_string_lossy().into_owned());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io("create", parent))?;
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if tmp.exists() {
@@ -126,7 +139,12 @@ pub fn write_run(sim: &Simulation, out: &Path, png: bool, ascii: bool) -> Result
     Ok(summary)
 }
 
-fn write_into(sim: &Simulation, dir: &Path, png: bool, ascii: bool) -> Result<RunSummary, OutputError> {
+fn write_into(
+    sim: &Simulation,
+    dir: &Path,
+    png: bool,
+    ascii: bool,
+) -> Result<RunSummary, OutputError> {
     let rasters_dir = dir.join("rasters");
     fs::create_dir_all(&rasters_dir).map_err(io("create", &rasters_dir))?;
     let write = |file: &str, text: &str| {
@@ -134,28 +152,48 @@ fn write_into(sim: &Simulation, dir: &Path, png: bool, ascii: bool) -> Result<Ru
         fs::write(&p, text).map_err(io("write", &p))
     };
     write("scenario.ron", &sim.scenario().text)?;
-    write("events.jsonl", &sim.world().resource::<crate::sim::events::EventLog>().to_jsonl())?;
+    write(
+        "events.jsonl",
+        &sim.world()
+            .resource::<crate::sim::events::EventLog>()
+            .to_jsonl(),
+    )?;
     write("timeseries.csv", &sim.series().to_csv())?;
     let rasters = final_rasters(sim);
     let spec = sim.terrain().spec;
     let (w, h) = (spec.width as u32, spec.height as u32);
     for r in &rasters {
         if ascii {
-            raster::write_ascii(&rasters_dir.join(format!("{}.asc", r.name)), &r.grid, Some(-9999.0))?;
+            raster::write_ascii(
+                &rasters_dir.join(format!("{}.asc", r.name)),
+                &r.grid,
+                Some(-9999.0),
+            )?;
         }
         if png {
             let rgba = if r.name == "elevation_m" {
                 terrain_rgba(&r.grid)
             } else {
-                let (lo, hi) = r.range.or_else(|| r.grid.finite_range()).unwrap_or((0.0, 1.0));
+                let (lo, hi) = r
+                    .range
+                    .or_else(|| r.grid.finite_range())
+                    .unwrap_or((0.0, 1.0));
                 raster::colorize(&r.grid, r.ramp, lo, hi)
             };
             raster::write_png(&rasters_dir.join(format!("{}.png", r.name)), w, h, &rgba)?;
         }
     }
     if png {
-        let lc = sim.terrain().land_cover.map(|&c| worldcover_code(LandCover::from_code(c).unwrap_or(LandCover::Bare)));
-        raster::write_png(&rasters_dir.join("land_cover.png"), w, h, &raster::land_cover_rgba(&lc))?;
+        let lc = sim
+            .terrain()
+            .land_cover
+            .map(|&c| worldcover_code(LandCover::from_code(c).unwrap_or(LandCover::Bare)));
+        raster::write_png(
+            &rasters_dir.join("land_cover.png"),
+            w,
+            h,
+            &raster::land_cover_rgba(&lc),
+        )?;
     }
     let summary = RunSummary::of(sim, &rasters);
     write("summary.json", &summary.to_json())?;

@@ -3,7 +3,7 @@
 
 use super::problem::{Problem, check_non_negative, check_positive, check_range, index, join};
 use super::types::{
-    LandCoverSource, ManningSource, FuelSource, Scenario, Series, StabilitySpec, TerrainSource,
+    FuelSource, LandCoverSource, ManningSource, Scenario, Series, StabilitySpec, TerrainSource,
 };
 
 /// Bytes of engine state per grid cell when every layer and hazard field is allocated
@@ -15,11 +15,11 @@ pub const MAX_SIDE: usize = 1 << 20;
 
 /// Scott & Burgan (2005) 40 fuel-model codes and Anderson (1982) 13 as "1".."13".
 pub const FUEL_CODES: [&str; 58] = [
-    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "NB1", "NB2",
-    "NB3", "NB8", "NB9", "GR1", "GR2", "GR3", "GR4", "GR5", "GR6", "GR7", "GR8", "GR9",
-    "GS1", "GS2", "GS3", "GS4", "SH1", "SH2", "SH3", "SH4", "SH5", "SH6", "SH7", "SH8",
-    "SH9", "TU1", "TU2", "TU3", "TU4", "TU5", "TL1", "TL2", "TL3", "TL4", "TL5", "TL6",
-    "TL7", "TL8", "TL9", "SB1", "SB2", "SB3", "SB4",
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "NB1", "NB2", "NB3",
+    "NB8", "NB9", "GR1", "GR2", "GR3", "GR4", "GR5", "GR6", "GR7", "GR8", "GR9", "GS1", "GS2",
+    "GS3", "GS4", "SH1", "SH2", "SH3", "SH4", "SH5", "SH6", "SH7", "SH8", "SH9", "TU1", "TU2",
+    "TU3", "TU4", "TU5", "TL1", "TL2", "TL3", "TL4", "TL5", "TL6", "TL7", "TL8", "TL9", "SB1",
+    "SB2", "SB3", "SB4",
 ];
 
 /// Checks every value of `s`. `memory_bytes` is the memory the grid may use.
@@ -177,31 +177,135 @@ fn check_terrain(t: &TerrainSource, out: &mut Vec<Problem>) {
             }
         }
         TerrainSource::Flat { elevation_m } => {
-            check_range(out, &join(p, "elevation_m"), *elevation_m, -500.0, 9000.0, "m", elev_hint);
+            check_range(
+                out,
+                &join(p, "elevation_m"),
+                *elevation_m,
+                -500.0,
+                9000.0,
+                "m",
+                elev_hint,
+            );
         }
         TerrainSource::Slope {
             elevation_m,
             gradient,
             uphill_toward_deg,
         } => {
-            check_range(out, &join(p, "elevation_m"), *elevation_m, -500.0, 9000.0, "m", elev_hint);
-            check_range(out, &join(p, "gradient"), *gradient, -5.0, 5.0, "m/m", "rise per metre, e.g. 0.05 for 5 %");
-            check_range(out, &join(p, "uphill_toward_deg"), *uphill_toward_deg, 0.0, 360.0, "°", dir_hint);
+            check_range(
+                out,
+                &join(p, "elevation_m"),
+                *elevation_m,
+                -500.0,
+                9000.0,
+                "m",
+                elev_hint,
+            );
+            check_range(
+                out,
+                &join(p, "gradient"),
+                *gradient,
+                -5.0,
+                5.0,
+                "m/m",
+                "rise per metre, e.g. 0.05 for 5 %",
+            );
+            check_range(
+                out,
+                &join(p, "uphill_toward_deg"),
+                *uphill_toward_deg,
+                0.0,
+                360.0,
+                "°",
+                dir_hint,
+            );
         }
         TerrainSource::Valley(v) => {
-            check_range(out, &join(p, "floor_elevation_m"), v.floor_elevation_m, -500.0, 9000.0, "m", elev_hint);
-            check_range(out, &join(p, "downstream_toward_deg"), v.downstream_toward_deg, 0.0, 360.0, "°", dir_hint);
-            check_range(out, &join(p, "along_slope"), v.along_slope, -1.0, 1.0, "m/m", "fall per metre along the valley, e.g. 0.001");
-            check_range(out, &join(p, "side_slope"), v.side_slope, 0.0, 5.0, "m/m", "rise per metre away from the axis, e.g. 0.05");
-            check_non_negative(out, &join(p, "floor_half_width_m"), v.floor_half_width_m, "m", "half-width of the flat floor");
+            check_range(
+                out,
+                &join(p, "floor_elevation_m"),
+                v.floor_elevation_m,
+                -500.0,
+                9000.0,
+                "m",
+                elev_hint,
+            );
+            check_range(
+                out,
+                &join(p, "downstream_toward_deg"),
+                v.downstream_toward_deg,
+                0.0,
+                360.0,
+                "°",
+                dir_hint,
+            );
+            check_range(
+                out,
+                &join(p, "along_slope"),
+                v.along_slope,
+                -1.0,
+                1.0,
+                "m/m",
+                "fall per metre along the valley, e.g. 0.001",
+            );
+            check_range(
+                out,
+                &join(p, "side_slope"),
+                v.side_slope,
+                0.0,
+                5.0,
+                "m/m",
+                "rise per metre away from the axis, e.g. 0.05",
+            );
+            check_non_negative(
+                out,
+                &join(p, "floor_half_width_m"),
+                v.floor_half_width_m,
+                "m",
+                "half-width of the flat floor",
+            );
             if let Some(r) = &v.river {
-                check_positive(out, &join(p, "river.width_m"), r.width_m, "m", "channel width in metres");
-                check_range(out, &join(p, "river.depth_m"), r.depth_m, 0.0, 100.0, "m", "channel depth below the floor");
+                check_positive(
+                    out,
+                    &join(p, "river.width_m"),
+                    r.width_m,
+                    "m",
+                    "channel width in metres",
+                );
+                check_range(
+                    out,
+                    &join(p, "river.depth_m"),
+                    r.depth_m,
+                    0.0,
+                    100.0,
+                    "m",
+                    "channel depth below the floor",
+                );
             }
             if let Some(l) = &v.levees {
-                check_range(out, &join(p, "levees.height_m"), l.height_m, 0.0, 50.0, "m", "crest height above the floor");
-                check_positive(out, &join(p, "levees.crest_width_m"), l.crest_width_m, "m", "crest width in metres");
-                check_non_negative(out, &join(p, "levees.setback_m"), l.setback_m, "m", "distance from the river bank");
+                check_range(
+                    out,
+                    &join(p, "levees.height_m"),
+                    l.height_m,
+                    0.0,
+                    50.0,
+                    "m",
+                    "crest height above the floor",
+                );
+                check_positive(
+                    out,
+                    &join(p, "levees.crest_width_m"),
+                    l.crest_width_m,
+                    "m",
+                    "crest width in metres",
+                );
+                check_non_negative(
+                    out,
+                    &join(p, "levees.setback_m"),
+                    l.setback_m,
+                    "m",
+                    "distance from the river bank",
+                );
                 if v.river.is_none() {
                     out.push(Problem::new(
                         join(p, "levees"),
@@ -213,11 +317,32 @@ fn check_terrain(t: &TerrainSource, out: &mut Vec<Problem>) {
             }
         }
         TerrainSource::Hills(h) => {
-            check_range(out, &join(p, "base_elevation_m"), h.base_elevation_m, -500.0, 9000.0, "m", elev_hint);
+            check_range(
+                out,
+                &join(p, "base_elevation_m"),
+                h.base_elevation_m,
+                -500.0,
+                9000.0,
+                "m",
+                elev_hint,
+            );
             if h.count > 100_000 {
-                out.push(Problem::new(join(p, "count"), "at most 100000 hills", h.count, "fewer, larger hills"));
+                out.push(Problem::new(
+                    join(p, "count"),
+                    "at most 100000 hills",
+                    h.count,
+                    "fewer, larger hills",
+                ));
             }
-            check_range(out, &join(p, "max_height_m"), h.max_height_m, 0.0, 9000.0, "m", "tallest hill above the base");
+            check_range(
+                out,
+                &join(p, "max_height_m"),
+                h.max_height_m,
+                0.0,
+                9000.0,
+                "m",
+                "tallest hill above the base",
+            );
             let (lo, hi) = h.radius_m;
             if !(lo.is_finite() && hi.is_finite() && lo > 0.0 && lo <= hi) {
                 out.push(Problem::new(
@@ -236,7 +361,12 @@ fn check_layers(s: &Scenario, out: &mut Vec<Problem>) {
     let manning_hint = "Manning n in s/m^(1/3): 0.013 concrete … 0.15 dense forest (Chow 1959)";
     if let LandCoverSource::Raster { path, legend } = &l.land_cover {
         if path.trim().is_empty() {
-            out.push(Problem::new("layers.land_cover.path", "a file path", "\"\"", "paths are relative to the scenario file"));
+            out.push(Problem::new(
+                "layers.land_cover.path",
+                "a file path",
+                "\"\"",
+                "paths are relative to the scenario file",
+            ));
         }
         if legend.is_empty() {
             out.push(Problem::new(
@@ -272,7 +402,12 @@ fn check_layers(s: &Scenario, out: &mut Vec<Problem>) {
             check_fuel(out, &join(&p, "fuel"), f);
         }
         if l.classes[..i].iter().any(|o| o.class == c.class) {
-            out.push(Problem::new(&p, "each class once", format!("{:?} again", c.class), "merge the two overrides"));
+            out.push(Problem::new(
+                &p,
+                "each class once",
+                format!("{:?} again", c.class),
+                "merge the two overrides",
+            ));
         }
     }
 }
@@ -280,19 +415,39 @@ fn check_layers(s: &Scenario, out: &mut Vec<Problem>) {
 fn check_fuel(out: &mut Vec<Problem>, path: &str, code: &str) {
     if !FUEL_CODES.contains(&code) {
         let hint = match super::diagnostic::closest(code, FUEL_CODES) {
-            Some(c) => format!("did you mean \"{c}\"? Anderson 1–13 or Scott & Burgan codes such as GR2, SH5, TU5, NB9"),
+            Some(c) => format!(
+                "did you mean \"{c}\"? Anderson 1–13 or Scott & Burgan codes such as GR2, SH5, TU5, NB9"
+            ),
             None => "Anderson 1–13 or Scott & Burgan codes such as GR2, SH5, TU5, NB9".to_owned(),
         };
-        out.push(Problem::new(path, "a standard fuel-model code", format!("\"{code}\""), hint));
+        out.push(Problem::new(
+            path,
+            "a standard fuel-model code",
+            format!("\"{code}\""),
+            hint,
+        ));
     }
 }
 
-fn check_series(out: &mut Vec<Problem>, path: &str, s: &Series, lo: f64, hi: f64, unit: &str, hint: &str) {
+fn check_series(
+    out: &mut Vec<Problem>,
+    path: &str,
+    s: &Series,
+    lo: f64,
+    hi: f64,
+    unit: &str,
+    hint: &str,
+) {
     match s {
         Series::Constant(v) => check_range(out, &format!("{path}[0]"), *v, lo, hi, unit, hint),
         Series::Points(points) => {
             if points.is_empty() {
-                out.push(Problem::new(path, "at least one (t_s, value) point", "[]", "or use Constant(value)"));
+                out.push(Problem::new(
+                    path,
+                    "at least one (t_s, value) point",
+                    "[]",
+                    "or use Constant(value)",
+                ));
             }
             let mut last = f64::NEG_INFINITY;
             for (i, &(t, v)) in points.iter().enumerate() {
@@ -334,7 +489,15 @@ fn check_weather(s: &Scenario, out: &mut Vec<Problem>) {
             ));
         }
         last = p.t_s;
-        check_range(out, &join(&path, "speed_m_s"), p.speed_m_s, 0.0, 100.0, "m/s", "wind speed at 10 m height");
+        check_range(
+            out,
+            &join(&path, "speed_m_s"),
+            p.speed_m_s,
+            0.0,
+            100.0,
+            "m/s",
+            "wind speed at 10 m height",
+        );
         check_range(
             out,
             &join(&path, "from_deg"),
@@ -345,12 +508,54 @@ fn check_weather(s: &Scenario, out: &mut Vec<Problem>) {
             "the direction the wind blows FROM, clockwise from north (270 = westerly)",
         );
     }
-    check_series(out, "weather.temperature_c", &w.temperature_c, -80.0, 60.0, "°C", "air temperature in degrees Celsius");
-    check_series(out, "weather.relative_humidity_pct", &w.relative_humidity_pct, 0.0, 100.0, "%", "relative humidity in percent");
-    check_series(out, "weather.rain_mm_h", &w.rain_mm_h, 0.0, 500.0, "mm/h", "rain intensity in millimetres per hour");
-    if let StabilitySpec::Turner { cloud_cover_oktas, ceiling_m } = &w.stability {
-        check_series(out, "weather.stability.cloud_cover_oktas", cloud_cover_oktas, 0.0, 8.0, "oktas", "total cloud cover in eighths of the sky");
-        check_positive(out, "weather.stability.ceiling_m", *ceiling_m, "m", "cloud ceiling height");
+    check_series(
+        out,
+        "weather.temperature_c",
+        &w.temperature_c,
+        -80.0,
+        60.0,
+        "°C",
+        "air temperature in degrees Celsius",
+    );
+    check_series(
+        out,
+        "weather.relative_humidity_pct",
+        &w.relative_humidity_pct,
+        0.0,
+        100.0,
+        "%",
+        "relative humidity in percent",
+    );
+    check_series(
+        out,
+        "weather.rain_mm_h",
+        &w.rain_mm_h,
+        0.0,
+        500.0,
+        "mm/h",
+        "rain intensity in millimetres per hour",
+    );
+    if let StabilitySpec::Turner {
+        cloud_cover_oktas,
+        ceiling_m,
+    } = &w.stability
+    {
+        check_series(
+            out,
+            "weather.stability.cloud_cover_oktas",
+            cloud_cover_oktas,
+            0.0,
+            8.0,
+            "oktas",
+            "total cloud cover in eighths of the sky",
+        );
+        check_positive(
+            out,
+            "weather.stability.ceiling_m",
+            *ceiling_m,
+            "m",
+            "cloud ceiling height",
+        );
         if w.start.is_none() || w.site.is_none() {
             out.push(Problem::new(
                 "weather.stability",
@@ -366,15 +571,42 @@ fn check_weather(s: &Scenario, out: &mut Vec<Problem>) {
             out.push(Problem::new(
                 "weather.start",
                 "a valid local date and time",
-                format!("{:04}-{:02}-{:02} {:02}:{:02}", st.year, st.month, st.day, st.hour, st.minute),
+                format!(
+                    "{:04}-{:02}-{:02} {:02}:{:02}",
+                    st.year, st.month, st.day, st.hour, st.minute
+                ),
                 "month 1–12, a day that exists in that month, hour 0–23, minute 0–59",
             ));
         }
-        check_range(out, "weather.start.utc_offset_h", st.utc_offset_h, -12.0, 14.0, "h", "China Standard Time is 8");
+        check_range(
+            out,
+            "weather.start.utc_offset_h",
+            st.utc_offset_h,
+            -12.0,
+            14.0,
+            "h",
+            "China Standard Time is 8",
+        );
     }
     if let Some(site) = &w.site {
-        check_range(out, "weather.site.latitude_deg", site.latitude_deg, -90.0, 90.0, "°", "latitude, north positive");
-        check_range(out, "weather.site.longitude_deg", site.longitude_deg, -180.0, 180.0, "°", "longitude, east positive");
+        check_range(
+            out,
+            "weather.site.latitude_deg",
+            site.latitude_deg,
+            -90.0,
+            90.0,
+            "°",
+            "latitude, north positive",
+        );
+        check_range(
+            out,
+            "weather.site.longitude_deg",
+            site.longitude_deg,
+            -180.0,
+            180.0,
+            "°",
+            "longitude, east positive",
+        );
     }
 }
 
@@ -398,5 +630,9 @@ pub fn human_bytes(b: u64) -> String {
         v /= 1024.0;
         u += 1;
     }
-    if u == 0 { format!("{b} B") } else { format!("{v:.1} {}", UNITS[u]) }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
 }

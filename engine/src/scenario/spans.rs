@@ -413,14 +413,14 @@ Scenario(
     #[test]
     fn locates_fields_items_and_nested_values() {
         assert_eq!(at("map.cell_size_m"), (6, 22));
-        assert_eq!(at("meta.language"), (4, 64));
-        assert_eq!(at("weather.wind[1].from_deg"), (9, 63));
-        assert_eq!(at("list[1][1]"), (10, 20));
+        assert_eq!(at("meta.language"), (4, 66));
+        assert_eq!(at("weather.wind[1].from_deg"), (9, 66));
+        assert_eq!(at("list[1][1]"), (10, 24));
     }
 
     #[test]
     fn looks_through_newtypes_and_some() {
-        assert_eq!(at("map.terrain.floor_elevation_m"), (7, 46));
+        assert_eq!(at("map.terrain.floor_elevation_m"), (7, 45));
         assert_eq!(at("map.terrain.river.width_m"), (7, 71));
     }
 
@@ -432,7 +432,14 @@ Scenario(
 
     #[test]
     fn garbage_never_panics() {
-        for text in ["", "(", "Scenario(a: [1, (", "\"unterminated", "(a: b: c)", "/* x"] {
+        for text in [
+            "",
+            "(",
+            "Scenario(a: [1, (",
+            "\"unterminated",
+            "(a: b: c)",
+            "/* x",
+        ] {
             let _ = SpanIndex::new(text).locate("a.b[3]");
         }
     }

@@ -34,7 +34,9 @@ pub struct SimEvent {
 }
 
 /// All events of a run in the order they happened.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, bevy_ecs::resource::Resource)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Serialize, Deserialize, bevy_ecs::resource::Resource,
+)]
 pub struct EventLog {
     /// The events.
     pub events: Vec<SimEvent>,
@@ -42,7 +44,13 @@ pub struct EventLog {
 
 impl EventLog {
     /// Appends an event without a place.
-    pub fn push(&mut self, t_s: f64, kind: EventKind, subject: impl Into<String>, message: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        t_s: f64,
+        kind: EventKind,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.events.push(SimEvent {
             t_s,
             kind,

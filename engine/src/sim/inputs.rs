@@ -2,9 +2,9 @@
 
 use bevy_ecs::prelude::*;
 
+use super::ScenarioRes;
 use super::clock::SimClock;
 use super::events::{EventKind, EventLog};
-use super::ScenarioRes;
 use crate::world::weather::WeatherNow;
 
 /// A change of wind direction at least this large (degrees) since the last logged
@@ -52,7 +52,12 @@ pub fn update_weather(
     let raining = weather.rain_mm_h > 0.0;
     if raining != watch.raining {
         if raining {
-            log.push(t, EventKind::RainStarted, "weather", format!("Rain started at {:.1} mm/h.", weather.rain_mm_h));
+            log.push(
+                t,
+                EventKind::RainStarted,
+                "weather",
+                format!("Rain started at {:.1} mm/h.", weather.rain_mm_h),
+            );
         } else {
             log.push(t, EventKind::RainStopped, "weather", "Rain stopped.");
         }

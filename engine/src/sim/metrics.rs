@@ -76,13 +76,19 @@ pub fn weather_metrics(weather: Res<'_, WeatherNow>, mut row: ResMut<'_, Metrics
 /// Appends the current row at output times (every interval and the end of the run), then
 /// clears it. A row at time `t` holds the state at `t` and the weather that was in force
 /// during the tick ending at `t`.
-pub fn record_row(clock: Res<'_, SimClock>, mut row: ResMut<'_, MetricsRow>, mut series: ResMut<'_, TimeSeries>) {
+pub fn record_row(
+    clock: Res<'_, SimClock>,
+    mut row: ResMut<'_, MetricsRow>,
+    mut series: ResMut<'_, TimeSeries>,
+) {
     let t = clock.t_end_s();
     let due = t + 1e-9 >= series.next_t_s || t >= clock.duration_s;
     if due {
         if series.columns.is_empty() {
             series.columns.push("t_s".to_owned());
-            series.columns.extend(row.values.iter().map(|(n, _)| (*n).to_owned()));
+            series
+                .columns
+                .extend(row.values.iter().map(|(n, _)| (*n).to_owned()));
         }
         let mut values = Vec::with_capacity(row.values.len() + 1);
         values.push(t);

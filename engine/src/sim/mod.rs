@@ -140,7 +140,10 @@ impl Simulation {
         let weather = WeatherNow::at(&loaded.scenario.weather, 0.0);
         world.insert_resource(terrain);
         world.insert_resource(ScenarioRes(Arc::new(loaded)));
-        world.insert_resource(RunInfo { seed, run_index: config.run_index });
+        world.insert_resource(RunInfo {
+            seed,
+            run_index: config.run_index,
+        });
         world.insert_resource(SimClock::new(run.tick_s, run.duration_s));
         world.insert_resource(RngStreams::new(seed, config.run_index));
         world.insert_resource(weather);
@@ -150,14 +153,19 @@ impl Simulation {
         world.insert_resource(TimeSeries::new(run.outputs.timeseries_interval_s));
         let mut slots: Vec<Box<dyn StateSlot>> = Vec::new();
         {
-            let mut b = SimBuilder { world: &mut world, schedule: &mut schedule, slots: &mut slots };
+            let mut b = SimBuilder {
+                world: &mut world,
+                schedule: &mut schedule,
+                slots: &mut slots,
+            };
             b.snapshot_resource::<SimClock>("clock");
             b.snapshot_resource::<RngStreams>("rng");
             b.snapshot_resource::<WeatherNow>("weather");
             b.snapshot_resource::<WeatherWatch>("weather_watch");
             b.snapshot_resource::<EventLog>("events");
             b.snapshot_resource::<TimeSeries>("timeseries");
-            b.schedule.add_systems(inputs::update_weather.in_set(SimSet::Inputs));
+            b.schedule
+                .add_systems(inputs::update_weather.in_set(SimSet::Inputs));
             b.schedule.add_systems(
                 (metrics::weather_metrics, metrics::record_row)
                     .chain()
@@ -167,11 +175,19 @@ impl Simulation {
         }
         schedule.initialize(&mut world).map_err(|e| {
             ScenarioError::one(
-                Diagnostic::new(file, format!("internal error: the simulation schedule is invalid: {e}"))
-                    .hint("this is a bug in drillsim; please report it with the scenario"),
+                Diagnostic::new(
+                    file,
+                    format!("internal error: the simulation schedule is invalid: {e}"),
+                )
+                .hint("this is a bug in drillsim; please report it with the scenario"),
             )
         })?;
-        let mut sim = Self { world, schedule, slots, scenario_hash };
+        let mut sim = Self {
+            world,
+            schedule,
+            slots,
+            scenario_hash,
+        };
         let name = sim.scenario().scenario.meta.name.clone();
         sim.world.resource_mut::<EventLog>().push(
             0.0,
@@ -197,9 +213,12 @@ impl Simulation {
         clock.tick += 1;
         if clock.finished() {
             let t = clock.t_s();
-            self.world
-                .resource_mut::<EventLog>()
-                .push(t, EventKind::SimulationEnded, "", format!("Simulation ended at {t} s."));
+            self.world.resource_mut::<EventLog>().push(
+                t,
+                EventKind::SimulationEnded,
+                "",
+                format!("Simulation ended at {t} s."),
+            );
         }
         true
     }

@@ -22,7 +22,9 @@ pub enum SnapshotError {
     #[error("not a drillsim snapshot of format version {VERSION}")]
     BadHeader,
     /// Taken from another scenario.
-    #[error("the snapshot belongs to another scenario (hash {found:016x}, expected {expected:016x})")]
+    #[error(
+        "the snapshot belongs to another scenario (hash {found:016x}, expected {expected:016x})"
+    )]
     WrongScenario {
         /// Hash in the snapshot.
         found: u64,
@@ -61,7 +63,10 @@ pub struct ResourceSlot<R> {
 impl<R> ResourceSlot<R> {
     /// A slot named `name`.
     pub fn new(name: &'static str) -> Self {
-        Self { name, _r: PhantomData }
+        Self {
+            name,
+            _r: PhantomData,
+        }
     }
 }
 
@@ -71,7 +76,9 @@ impl<R: Resource + Serialize + DeserializeOwned> StateSlot for ResourceSlot<R> {
     }
 
     fn save(&self, world: &World) -> Result<Vec<u8>, SnapshotError> {
-        let r = world.get_resource::<R>().ok_or(SnapshotError::MissingSlot(self.name))?;
+        let r = world
+            .get_resource::<R>()
+            .ok_or(SnapshotError::MissingSlot(self.name))?;
         postcard::to_stdvec(r).map_err(|e| SnapshotError::Codec {
             slot: self.name,
             message: e.to_string(),
@@ -95,8 +102,15 @@ struct Body {
 }
 
 /// Encodes the slots of `world`.
-pub fn save(world: &World, slots: &[Box<dyn StateSlot>], scenario_hash: u64) -> Result<Vec<u8>, SnapshotError> {
-    let mut body = Body { scenario_hash, slots: Vec::with_capacity(slots.len()) };
+pub fn save(
+    world: &World,
+    slots: &[Box<dyn StateSlot>],
+    scenario_hash: u64,
+) -> Result<Vec<u8>, SnapshotError> {
+    let mut body = Body {
+        scenario_hash,
+        slots: Vec::with_capacity(slots.len()),
+    };
     for s in slots {
         body.slots.push((s.name().to_owned(), s.save(world)?));
     }
@@ -111,9 +125,17 @@ pub fn save(world: &World, slots: &[Box<dyn StateSlot>], scenario_hash: u64) -> 
 }
 
 /// Restores the slots of `world` from `bytes`. Nothing is changed unless every slot decodes.
-pub fn load(world: &mut World, slots: &[Box<dyn StateSlot>], scenario_hash: u64, bytes: &[u8]) -> Result<(), SnapshotError> {
+pub fn load(
+    world: &mut World,
+    slots: &[Box<dyn StateSlot>],
+    scenario_hash: u64,
+    bytes: &[u8],
+) -> Result<(), SnapshotError> {
     let header = MAGIC.len() + 4;
-    if bytes.len() < header || &bytes[..MAGIC.len()] != MAGIC || bytes[MAGIC.len()..header] != VERSION.to_le_bytes() {
+    if bytes.len() < header
+        || &bytes[..MAGIC.len()] != MAGIC
+        || bytes[MAGIC.len()..header] != VERSION.to_le_bytes()
+    {
         return Err(SnapshotError::BadHeader);
     }
     let body: Body = postcard::from_bytes(&bytes[header..]).map_err(|e| SnapshotError::Codec {
@@ -121,7 +143,10 @@ pub fn load(world: &mut World, slots: &[Box<dyn StateSlot>], scenario_hash: u64,
         message: e.to_string(),
     })?;
     if body.scenario_hash != scenario_hash {
-        return Err(SnapshotError::WrongScenario { found: body.scenario_hash, expected: scenario_hash });
+        return Err(SnapshotError::WrongScenario {
+            found: body.scenario_hash,
+            expected: scenario_hash,
+        });
     }
     // Decode everything into a scratch world first so a bad slot leaves `world` intact.
     let mut scratch = World::new();
@@ -134,7 +159,12 @@ pub fn load(world: &mut World, slots: &[Box<dyn StateSlot>], scenario_hash: u64,
         s.load(&mut scratch, &data.1)?;
     }
     for s in slots {
-        let data = &body.slots.iter().find(|(n, _)| n == s.name()).ok_or(SnapshotError::MissingSlot(s.name()))?.1;
+        let data = &body
+            .slots
+            .iter()
+            .find(|(n, _)| n == s.name())
+            .ok_or(SnapshotError::MissingSlot(s.name()))?
+            .1;
         s.load(world, data)?;
     }
     Ok(())

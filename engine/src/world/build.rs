@@ -12,15 +12,7 @@ use crate::scenario::types::{LandCoverSource, ManningSource, TerrainSource};
 use crate::scenario::{LoadedScenario, ScenarioError};
 
 fn read_raster(path: &Path) -> Result<Raster, RasterError> {
-    let is_tiff = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("tif") || e.eq_ignore_ascii_case("tiff"));
-    let r = if is_tiff {
-        raster::read_geotiff(path)?
-    } else {
-        raster::read_ascii(path)?
-    };
+    let r = raster::read_raster(path)?;
     r.require_projected(path)?;
     Ok(r)
 }
@@ -73,11 +65,16 @@ pub fn build_terrain(s: &LoadedScenario) -> Result<Terrain, ScenarioError> {
     let mut problems = Vec::new();
     let (elevation, river, epsg) = match &map.terrain {
         TerrainSource::AsciiGrid(p) | TerrainSource::GeoTiff(p) => {
-            let raster = read_raster(&s.resolve(p)).map_err(|e| s.diagnose(vec![raster_problem("map.terrain", p, &e)]))?;
+            let raster = read_raster(&s.resolve(p))
+                .map_err(|e| s.diagnose(vec![raster_problem("map.terrain", p, &e)]))?;
             let spec = *raster.grid.spec();
             for (field, declared, found) in [
                 ("map.width", map.width.map(|v| v as f64), spec.width as f64),
-                ("map.height", map.height.map(|v| v as f64), spec.height as f64),
+                (
+                    "map.height",
+                    map.height.map(|v| v as f64),
+                    spec.height as f64,
+                ),
                 ("map.cell_size_m", map.cell_size_m, spec.cell_size),
             ] {
                 if let Some(d) = declared
@@ -96,7 +93,10 @@ pub fn build_terrain(s: &LoadedScenario) -> Result<Terrain, ScenarioError> {
             {
                 problems.push(Problem::new(
                     "map.origin",
-                    format!("({}, {}) to match the terrain raster", spec.origin[0], spec.origin[1]),
+                    format!(
+                        "({}, {}) to match the terrain raster",
+                        spec.origin[0], spec.origin[1]
+                    ),
                     format!("({}, {})", o.x, o.y),
                     "omit origin for file terrain: it is read from the file",
                 ));
@@ -107,16 +107,25 @@ pub fn build_terrain(s: &LoadedScenario) -> Result<Terrain, ScenarioError> {
                 // Nodata holes in a DEM are filled with the lowest valid elevation so models
                 // see finite ground; they are reported in `drillsim info`.
                 let low = z.finite_range().map_or(0.0, |r| r.0);
-                z.data_mut().iter_mut().filter(|v| !v.is_finite()).for_each(|v| *v = low);
+                z.data_mut()
+                    .iter_mut()
+                    .filter(|v| !v.is_finite())
+                    .for_each(|v| *v = low);
             }
             let river = Grid::filled(spec, false);
             (z, river, map.epsg.or(raster.epsg))
         }
         source => {
             let spec = declared_spec(s).ok_or_else(|| {
-                s.diagnose(vec![Problem::new("map", "width, height and cell_size_m", "missing values", "procedural terrain needs the grid size")])
+                s.diagnose(vec![Problem::new(
+                    "map",
+                    "width, height and cell_size_m",
+                    "missing values",
+                    "procedural terrain needs the grid size",
+                )])
             })?;
-            let (z, river) = generate(source, spec).unwrap_or_else(|| (Grid::filled(spec, 0.0), Grid::filled(spec, false)));
+            let (z, river) = generate(source, spec)
+                .unwrap_or_else(|| (Grid::filled(spec, 0.0), Grid::filled(spec, false)));
             (z, river, map.epsg)
         }
     };
@@ -130,7 +139,10 @@ pub fn build_terrain(s: &LoadedScenario) -> Result<Terrain, ScenarioError> {
             Ok(r) if r.grid.spec().width != spec.width || r.grid.spec().height != spec.height => {
                 problems.push(Problem::new(
                     field,
-                    format!("a raster of {}×{} cells like the terrain", spec.width, spec.height),
+                    format!(
+                        "a raster of {}×{} cells like the terrain",
+                        spec.width, spec.height
+                    ),
                     format!("\"{p}\" with {}×{} cells", r.grid.width(), r.grid.height()),
                     "all rasters of a scenario share the terrain's grid; resample it first",
                 ));
@@ -151,7 +163,8 @@ pub fn build_terrain(s: &LoadedScenario) -> Result<Terrain, ScenarioError> {
         return Err(s.diagnose(problems));
     }
     let (land_cover, manning, fuel) =
-        build_layers(&s.scenario.layers, spec, &river, lc.as_ref(), n.as_ref()).map_err(|p| s.diagnose(p))?;
+        build_layers(&s.scenario.layers, spec, &river, lc.as_ref(), n.as_ref())
+            .map_err(|p| s.diagnose(p))?;
     Ok(Terrain {
         spec,
         epsg,

@@ -59,7 +59,8 @@ fn splitmix64(state: &mut u64) -> u64 {
 
 /// The 256-bit ChaCha key for (seed, run index, purpose).
 pub fn derive_seed(seed: u64, run_index: u64, purpose: RngPurpose) -> [u8; 32] {
-    let mut state = seed ^ splitmix64(&mut run_index.wrapping_mul(0xd1b5_4a32_d192_ed03))
+    let mut state = seed
+        ^ splitmix64(&mut run_index.wrapping_mul(0xd1b5_4a32_d192_ed03))
         ^ (u64::from(purpose as u8) << 56);
     let mut key = [0u8; 32];
     for chunk in key.chunks_exact_mut(8) {
@@ -153,8 +154,14 @@ mod tests {
             a.get(RngPurpose::Chains).random::<u64>(),
             b.get(RngPurpose::Chains).random::<u64>()
         );
-        assert_ne!(derive_seed(42, 0, RngPurpose::Gas), derive_seed(42, 1, RngPurpose::Gas));
-        assert_ne!(derive_seed(42, 0, RngPurpose::Gas), derive_seed(43, 0, RngPurpose::Gas));
+        assert_ne!(
+            derive_seed(42, 0, RngPurpose::Gas),
+            derive_seed(42, 1, RngPurpose::Gas)
+        );
+        assert_ne!(
+            derive_seed(42, 0, RngPurpose::Gas),
+            derive_seed(43, 0, RngPurpose::Gas)
+        );
     }
 
     #[test]

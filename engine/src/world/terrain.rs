@@ -86,7 +86,9 @@ pub fn generate(source: &TerrainSource, spec: GridSpec) -> Option<(Grid<f32>, Gr
     let no_river = || Grid::filled(spec, false);
     match source {
         TerrainSource::AsciiGrid(_) | TerrainSource::GeoTiff(_) => None,
-        TerrainSource::Flat { elevation_m } => Some((Grid::filled(spec, *elevation_m as f32), no_river())),
+        TerrainSource::Flat { elevation_m } => {
+            Some((Grid::filled(spec, *elevation_m as f32), no_river()))
+        }
         TerrainSource::Slope {
             elevation_m,
             gradient,
@@ -94,7 +96,9 @@ pub fn generate(source: &TerrainSource, spec: GridSpec) -> Option<(Grid<f32>, Gr
         } => {
             let (sx, sy) = unit(*uphill_toward_deg);
             let c = centre(&spec);
-            let z = par_grid(spec, |x, y| elevation_m + gradient * ((x - c[0]) * sx + (y - c[1]) * sy));
+            let z = par_grid(spec, |x, y| {
+                elevation_m + gradient * ((x - c[0]) * sx + (y - c[1]) * sy)
+            });
             Some((z, no_river()))
         }
         TerrainSource::Valley(v) => Some(valley(v, spec)),
@@ -196,6 +200,9 @@ fn hills(h: &HillsSpec, spec: GridSpec) -> Grid<f32> {
     })
 }
 
+/// Land cover codes, Manning n and fuel indices, as built by [`build_layers`].
+pub type LayerGrids = (Grid<u8>, Grid<f32>, Grid<u8>);
+
 /// Builds land cover, Manning n and fuel from the scenario's layers. `river` marks cells
 /// forced to water; `land_cover_raster` holds the codes of a land-cover raster if the
 /// scenario uses one, `manning_raster` the n values of a Manning raster.
@@ -205,7 +212,7 @@ pub fn build_layers(
     river: &Grid<bool>,
     land_cover_raster: Option<&Grid<f32>>,
     manning_raster: Option<&Grid<f32>>,
-) -> Result<(Grid<u8>, Grid<f32>, Grid<u8>), Vec<Problem>> {
+) -> Result<LayerGrids, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut land_cover = match (&layers.land_cover, land_cover_raster) {
         (LandCoverSource::Raster { legend, .. }, Some(codes)) => {
@@ -224,7 +231,11 @@ pub fn build_layers(
                 problems.push(Problem::new(
                     "layers.land_cover.legend",
                     "a legend entry for every code in the raster",
-                    format!("code {v} at cell ({}, {}) without an entry", i % spec.width, i / spec.width),
+                    format!(
+                        "code {v} at cell ({}, {}) without an entry",
+                        i % spec.width,
+                        i / spec.width
+                    ),
                     "add (code, class) for it, or fix the raster's nodata value",
                 ));
             }
@@ -254,7 +265,11 @@ pub fn build_layers(
     let manning = match (&layers.manning, manning_raster) {
         (ManningSource::Uniform(n), _) => Grid::filled(spec, *n as f32),
         (ManningSource::Raster(_), Some(n)) => {
-            if let Some(bad) = n.data().iter().find(|v| !(v.is_finite() && **v > 0.0 && **v <= 1.0)) {
+            if let Some(bad) = n
+                .data()
+                .iter()
+                .find(|v| !(v.is_finite() && **v > 0.0 && **v <= 1.0))
+            {
                 problems.push(Problem::new(
                     "layers.manning",
                     "Manning n values in (0, 1]",
@@ -264,7 +279,8 @@ pub fn build_layers(
             }
             n.clone()
         }
-        _ => land_cover.map(|&c| class_manning(LandCover::from_code(c).unwrap_or(LandCover::Bare)) as f32),
+        _ => land_cover
+            .map(|&c| class_manning(LandCover::from_code(c).unwrap_or(LandCover::Bare)) as f32),
     };
     let fuel = match &layers.fuel {
         FuelSource::Uniform(code) => Grid::filled(spec, fuel_index(code).unwrap_or(0)),
@@ -292,12 +308,21 @@ mod tests {
     use crate::scenario::types::{LeveeSpec, RiverSpec};
 
     fn spec() -> GridSpec {
-        GridSpec { width: 101, height: 81, cell_size: 10.0, origin: [0.0, 0.0] }
+        GridSpec {
+            width: 101,
+            height: 81,
+            cell_size: 10.0,
+            origin: [0.0, 0.0],
+        }
     }
 
     #[test]
     fn slope_rises_toward_its_azimuth() {
-        let t = TerrainSource::Slope { elevation_m: 100.0, gradient: 0.05, uphill_toward_deg: 90.0 };
+        let t = TerrainSource::Slope {
+            elevation_m: 100.0,
+            gradient: 0.05,
+            uphill_toward_deg: 90.0,
+        };
         let (z, _) = generate(&t, spec()).unwrap();
         // Centre cell (50, 40) holds the reference elevation; 10 cells east rise 5 m.
         assert!((z.get(50, 40) - 100.0).abs() < 1e-4);
@@ -313,15 +338,26 @@ mod tests {
             along_slope: 0.001,
             side_slope: 0.02,
             floor_half_width_m: 200.0,
-            river: Some(RiverSpec { width_m: 30.0, depth_m: 3.0 }),
-            levees: Some(LeveeSpec { height_m: 2.0, crest_width_m: 10.0, setback_m: 10.0 }),
+            river: Some(RiverSpec {
+                width_m: 30.0,
+                depth_m: 3.0,
+            }),
+            levees: Some(LeveeSpec {
+                height_m: 2.0,
+                crest_width_m: 10.0,
+                setback_m: 10.0,
+            }),
         };
         let (z, river) = generate(&TerrainSource::Valley(v), spec()).unwrap();
         // Row 40 is the axis (y = 405 m, centre 405 m): channel cells.
         assert!(*river.get(10, 40));
         assert!(!*river.get(10, 30));
         // Floor at upstream edge (x = 5 m → s − s_min = 5 m) minus depth.
-        assert!((z.get(0, 40) - (50.0 - 0.005 - 3.0)).abs() < 1e-3, "{}", z.get(0, 40));
+        assert!(
+            (z.get(0, 40) - (50.0 - 0.005 - 3.0)).abs() < 1e-3,
+            "{}",
+            z.get(0, 40)
+        );
         // Falls 1 m per km downstream.
         assert!((z.get(0, 40) - z.get(100, 40) - 1.0).abs() < 1e-3);
         // Levee crest 15 + 10 + 5 = 30 m from the axis: rows 37 and 43 (±30 m).
@@ -330,7 +366,13 @@ mod tests {
 
     #[test]
     fn hills_are_deterministic_and_bounded() {
-        let h = HillsSpec { base_elevation_m: 10.0, count: 5, max_height_m: 100.0, radius_m: (50.0, 150.0), seed: 9 };
+        let h = HillsSpec {
+            base_elevation_m: 10.0,
+            count: 5,
+            max_height_m: 100.0,
+            radius_m: (50.0, 150.0),
+            seed: 9,
+        };
         let (a, _) = generate(&TerrainSource::Hills(h.clone()), spec()).unwrap();
         let (b, _) = generate(&TerrainSource::Hills(h), spec()).unwrap();
         assert_eq!(a, b);

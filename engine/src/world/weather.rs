@@ -33,7 +33,12 @@ pub fn series_at(series: &Series, t_s: f64) -> f64 {
     }
 }
 
-fn interpolate<P>(points: &[P], t: f64, time: impl Fn(&P) -> f64, value: impl Fn(&P) -> f64) -> f64 {
+fn interpolate<P>(
+    points: &[P],
+    t: f64,
+    time: impl Fn(&P) -> f64,
+    value: impl Fn(&P) -> f64,
+) -> f64 {
     let Some(first) = points.first() else {
         return 0.0;
     };
@@ -84,7 +89,12 @@ pub fn day_of_year(year: i32, month: u32, day: u32) -> u32 {
 }
 
 /// Solar elevation in degrees at `t_s` after the local `start`, at latitude/longitude.
-pub fn solar_elevation_deg(start: &StartTime, t_s: f64, latitude_deg: f64, longitude_deg: f64) -> f64 {
+pub fn solar_elevation_deg(
+    start: &StartTime,
+    t_s: f64,
+    latitude_deg: f64,
+    longitude_deg: f64,
+) -> f64 {
     let leap = crate::scenario::check::days_in_month(start.year, 2) == 29;
     let year_days = if leap { 366.0 } else { 365.0 };
     // UTC hours since the start day's midnight (may run past 24 h: carry into days).
@@ -136,13 +146,18 @@ impl WeatherNow {
     pub fn at(w: &Weather, t_s: f64) -> Self {
         let (wind_speed_m_s, wind_from_deg) = wind_at(&w.wind, t_s);
         let solar_elevation_deg = match (&w.start, &w.site) {
-            (Some(st), Some(site)) => Some(solar_elevation_deg(st, t_s, site.latitude_deg, site.longitude_deg)),
+            (Some(st), Some(site)) => Some(solar_elevation_deg(
+                st,
+                t_s,
+                site.latitude_deg,
+                site.longitude_deg,
+            )),
             _ => None,
         };
         let cloud_cover_oktas = match &w.stability {
-            crate::scenario::types::StabilitySpec::Turner { cloud_cover_oktas, .. } => {
-                Some(series_at(cloud_cover_oktas, t_s))
-            }
+            crate::scenario::types::StabilitySpec::Turner {
+                cloud_cover_oktas, ..
+            } => Some(series_at(cloud_cover_oktas, t_s)),
             crate::scenario::types::StabilitySpec::Class(_) => None,
         };
         Self {
@@ -168,7 +183,11 @@ mod tests {
     use super::*;
 
     fn wp(t_s: f64, speed_m_s: f64, from_deg: f64) -> WindPoint {
-        WindPoint { t_s, speed_m_s, from_deg }
+        WindPoint {
+            t_s,
+            speed_m_s,
+            from_deg,
+        }
     }
 
     #[test]
@@ -204,7 +223,14 @@ mod tests {
     #[test]
     fn equinox_noon_elevation_is_colatitude() {
         // 2026-03-20, longitude 0, UTC: solar noon ≈ 12:07 (equation of time ≈ −7.5 min).
-        let start = StartTime { year: 2026, month: 3, day: 20, hour: 12, minute: 7, utc_offset_h: 0.0 };
+        let start = StartTime {
+            year: 2026,
+            month: 3,
+            day: 20,
+            hour: 12,
+            minute: 7,
+            utc_offset_h: 0.0,
+        };
         for lat in [0.0, 31.2, 45.0, -33.9] {
             let e = solar_elevation_deg(&start, 0.0, lat, 0.0);
             assert!((e - (90.0 - f64::abs(lat))).abs() < 0.6, "lat {lat}: {e}");
@@ -216,7 +242,14 @@ mod tests {
     #[test]
     fn solstice_noon_and_midnight() {
         // Beijing 116.4° E, UTC+8: local solar noon ≈ 12:14 clock time on 21 June.
-        let start = StartTime { year: 2026, month: 6, day: 21, hour: 12, minute: 14, utc_offset_h: 8.0 };
+        let start = StartTime {
+            year: 2026,
+            month: 6,
+            day: 21,
+            hour: 12,
+            minute: 14,
+            utc_offset_h: 8.0,
+        };
         let e = solar_elevation_deg(&start, 0.0, 39.9, 116.4);
         assert!((e - (90.0 - (39.9 - 23.44))).abs() < 0.5, "{e}");
         // Twelve hours later the sun is below the horizon by 90° − 39.9° − 23.44° ≈ 26.7°.
