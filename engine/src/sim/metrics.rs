@@ -71,6 +71,12 @@ pub fn weather_metrics(weather: Res<'_, WeatherNow>, mut row: ResMut<'_, Metrics
     row.set("wind_from_deg", weather.wind_from_deg);
     row.set("temperature_c", weather.temperature_c);
     row.set("rain_mm_h", weather.rain_mm_h);
+    if let Some(e) = weather.solar_elevation_deg {
+        row.set("solar_elevation_deg", e);
+    }
+    if let Some(c) = weather.cloud_cover_oktas {
+        row.set("cloud_cover_oktas", c);
+    }
 }
 
 /// Appends the current row at output times (every interval and the end of the run), then
