@@ -1,0 +1,18 @@
+//! Wildland fire: Rothermel surface spread, artefact-free grid spread, crown fire,
+//! spotting and suppression effects — a pure model (no ECS), driven by [`FireSim::advance`].
+//!
+//! Files: [`fuel`] (fuel models), [`rothermel`] (point surface fire), [`wind`] (midflame
+//! wind), [`crown`] (Van Wagner / Rothermel 1991), [`stencil`] + [`spread`] (minimum travel
+//! time on the grid), [`perimeter`] (marching squares, GeoJSON), [`spotting`] (Albini
+//! lofting), [`suppression`] (fireline, water drops), [`calc`] (BehavePlus-style quick
+//! calculation). Each model file has its own `## Model / Units / Assumptions / References`.
+
+pub mod error;
+pub mod fuel;
+pub mod rothermel;
+pub mod stencil;
+pub mod wind;
+
+pub use error::FireError;
+pub use fuel::{FuelCatalog, FuelModel};
+pub use rothermel::{FuelBed, FuelMoisture, SurfaceSpread};
