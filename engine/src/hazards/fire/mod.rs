@@ -7,12 +7,21 @@
 //! lofting), [`suppression`] (fireline, water drops), [`calc`] (BehavePlus-style quick
 //! calculation). Each model file has its own `## Model / Units / Assumptions / References`.
 
+pub mod calc;
+pub mod crown;
 pub mod error;
 pub mod fuel;
+pub mod landscape;
 pub mod rothermel;
+pub mod spotting;
+pub mod spread;
 pub mod stencil;
 pub mod wind;
 
 pub use error::FireError;
 pub use fuel::{FuelCatalog, FuelModel};
 pub use rothermel::{FuelBed, FuelMoisture, SurfaceSpread};
+pub use crown::{Canopy, FireType};
+pub use landscape::{CanopyGrids, FireConfig, Landscape};
+pub use spotting::SpottingConfig;
+pub use spread::{FireSim, StepReport};

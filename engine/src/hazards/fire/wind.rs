@@ -3,8 +3,8 @@
 //! ## Model
 //! Unsheltered (canopy crown fill f ≤ 5 %): WAF = 1.83 / ln((20 + 0.36 H)/(0.13 H)) with H
 //! the fuel bed depth in ft. Sheltered: WAF = 0.555 / (√(f H_c) ln((20 + 0.36 H_c)/(0.13 H_c)))
-//! with H_c the canopy height in ft and crown fill f = (CC/100)·(crown ratio)·π/12, crown
-//! ratio = (H_c − CBH)/H_c. Midflame wind = WAF × 20-ft wind.
+//! with H_c the canopy height in ft and crown fill portion f = CC · CR / 3 (cone-shaped
+//! crowns; CC canopy cover fraction, CR = (H_c − CBH)/H_c crown ratio). Midflame wind = WAF × 20-ft wind.
 //!
 //! ## Units
 //! Heights in m at the API (converted to ft inside the log-profile formulas, whose
@@ -36,7 +36,7 @@ pub fn wind_adjustment_factor(
     if cc > 0.0 && canopy_height_m > 0.0 {
         let hc = canopy_height_m / FT;
         let ratio = ((canopy_height_m - canopy_base_height_m.max(0.0)) / canopy_height_m).clamp(0.0, 1.0);
-        let fill = cc * ratio * std::f64::consts::PI / 12.0;
+        let fill = cc * ratio / 3.0;
         if fill > 0.05 {
             return 0.555 / ((fill * hc).sqrt() * ((20.0 + 0.36 * hc) / (0.13 * hc)).ln());
         }
