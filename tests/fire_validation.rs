@@ -8,7 +8,9 @@
 //! uses the published t/ac loads where behave stores some Anderson loads pre-rounded in
 //! lb/ft², so exact agreement is not expected.
 
-use drillsim_engine::hazards::fire::crown::{Canopy, FireType, crown_fire, rothermel_active_ros_m_s};
+use drillsim_engine::hazards::fire::crown::{
+    Canopy, FireType, crown_fire, rothermel_active_ros_m_s,
+};
 use drillsim_engine::hazards::fire::fuel::FT;
 use drillsim_engine::hazards::fire::rothermel::{KW_M_PER_BTU_FT_S, M_S_PER_MI_H};
 use drillsim_engine::hazards::fire::wind::wind_adjustment_factor;
@@ -22,7 +24,10 @@ fn ch_h(m_s: f64) -> f64 {
 
 fn close(what: &str, got: f64, want: f64, rel: f64) {
     let err = (got - want).abs() / want.abs();
-    assert!(err <= rel, "{what}: got {got}, expected {want} (rel. error {err:.4} > {rel})");
+    assert!(
+        err <= rel,
+        "{what}: got {got}, expected {want} (rel. error {err:.4} > {rel})"
+    );
 }
 
 fn bed(code: &str, m: FuelMoisture) -> FuelBed {
@@ -48,7 +53,12 @@ fn gs4_upslope_5mph_midflame() {
     let s = bed("GS4", gs4_moisture()).spread(5.0 * M_S_PER_MI_H, 0.0, 0.30, 180.0);
     close("ROS ch/h", ch_h(s.ros_head_m_s), 34.011, 0.01);
     close("flame ft", s.flame_length_m / FT, 15.811, 0.01);
-    close("intensity Btu/ft/s", s.fireline_intensity_kw_m / KW_M_PER_BTU_FT_S, 2292.68, 0.01);
+    close(
+        "intensity Btu/ft/s",
+        s.fireline_intensity_kw_m / KW_M_PER_BTU_FT_S,
+        2292.68,
+        0.01,
+    );
 }
 
 #[test]
@@ -80,7 +90,12 @@ fn gs4_20ft_wind_sheltered_upslope_head_back_flank() {
     close("back", ch_h(s.ros_back_m_s), 2.91614659, 0.01);
     close("flank", ch_h(s.ros_flank_m_s), 5.08766627, 0.01);
     // Same run, fireline intensity 598.339039 Btu/ft/s (testFirelineIntensity).
-    close("intensity", s.fireline_intensity_kw_m / KW_M_PER_BTU_FT_S, 598.339039, 0.01);
+    close(
+        "intensity",
+        s.fireline_intensity_kw_m / KW_M_PER_BTU_FT_S,
+        598.339039,
+        0.01,
+    );
 }
 
 #[test]
@@ -115,8 +130,18 @@ fn gs4_north_oriented_aspect_215() {
     let u = 5.0 * M_S_PER_MI_H * gs4_waf();
     let b = bed("GS4", gs4_moisture());
     let tan30 = 0.30;
-    close("aspect 215", ch_h(b.spread(u, 45.0, tan30, 35.0).ros_head_m_s), 4.113265, 0.01);
-    close("aspect 5", ch_h(b.spread(u, 45.0, tan30, 185.0).ros_head_m_s), 8.503960, 0.01);
+    close(
+        "aspect 215",
+        ch_h(b.spread(u, 45.0, tan30, 35.0).ros_head_m_s),
+        4.113265,
+        0.01,
+    );
+    close(
+        "aspect 5",
+        ch_h(b.spread(u, 45.0, tan30, 185.0).ros_head_m_s),
+        8.503960,
+        0.01,
+    );
 }
 
 #[test]
@@ -161,4 +186,214 @@ fn crown_fire_rothermel_1991_rate() {
     };
     let cf = crown_fire(&s, gs4.heat_per_unit_area_kj_m2(), &canopy, 120.0, r, u20);
     assert_eq!(cf.fire_type, FireType::Passive);
+}
+
+// ---------------------------------------------------------------------------------------
+// Grid spread: the simulated perimeter against the analytic ellipse (Anderson 1983;
+// Richards 1990): from a point ignition in uniform fuel and constant wind the burned area
+// at time t is the ellipse with the ignition at its rear focus, r(ψ) = R_head t (1 − e) /
+// (1 − e cos ψ). Tolerance 5 % (issue 4) on the distance to the t-contour along rays.
+
+mod grid {
+    use drillsim_engine::hazards::fire::seeded_rng;
+    use drillsim_engine::hazards::fire::wind::wind_adjustment_factor;
+    use drillsim_engine::hazards::fire::{
+        FireConfig, FireSim, FuelBed, FuelCatalog, FuelMoisture, Landscape, SpottingConfig,
+        SurfaceSpread,
+    };
+    use drillsim_engine::world::grid::{Grid, GridSpec};
+
+    pub fn moisture() -> FuelMoisture {
+        FuelMoisture::from_percent(4.0, 5.0, 6.0, 30.0, 60.0)
+    }
+
+    pub fn spec(n: usize, cell: f64) -> GridSpec {
+        GridSpec {
+            width: n,
+            height: n,
+            cell_size: cell,
+            origin: [0.0, 0.0],
+        }
+    }
+
+    pub fn uniform(spec: GridSpec, code: &str) -> (Landscape, FuelCatalog) {
+        let cat = FuelCatalog::load_builtin().unwrap();
+        let i = cat.index_of(code).unwrap() as u16;
+        (
+            Landscape {
+                fuel: Grid::filled(spec, i),
+                elevation_m: None,
+                canopy: None,
+            },
+            cat,
+        )
+    }
+
+    /// Distance from (x0, y0) along azimuth `az` to where the bilinear arrival time
+    /// (between cell centres) reaches `t`.
+    pub fn contour_distance(sim: &FireSim, x0: f64, y0: f64, az_deg: f64, t: f64) -> f64 {
+        let arr = sim.arrival_time_s();
+        let s = *arr.spec();
+        let at = |d: f64| -> f64 {
+            let (x, y) = (
+                x0 + d * az_deg.to_radians().sin(),
+                y0 + d * az_deg.to_radians().cos(),
+            );
+            let fx = (x - s.origin[0]) / s.cell_size - 0.5;
+            let fy = (s.y_max() - y) / s.cell_size - 0.5;
+            let (c0, r0) = (fx.floor() as usize, fy.floor() as usize);
+            let (tx, ty) = (fx - c0 as f64, fy - r0 as f64);
+            let v = |c: usize, r: usize| *arr.get(c, r);
+            let top = v(c0, r0) * (1.0 - tx) + v(c0 + 1, r0) * tx;
+            let bot = v(c0, r0 + 1) * (1.0 - tx) + v(c0 + 1, r0 + 1) * tx;
+            top * (1.0 - ty) + bot * ty
+        };
+        let step = s.cell_size * 0.25;
+        let mut d = 0.0;
+        while at(d + step) <= t {
+            d += step;
+        }
+        let (mut lo, mut hi) = (d, d + step);
+        for _ in 0..40 {
+            let m = 0.5 * (lo + hi);
+            if at(m) <= t { lo = m } else { hi = m }
+        }
+        0.5 * (lo + hi)
+    }
+
+    pub fn run_uniform(
+        wind_from: f64,
+        u20: f64,
+        n: usize,
+        cell: f64,
+        t_end: f64,
+    ) -> (FireSim, f64, f64) {
+        let sp = spec(n, cell);
+        let (land, cat) = uniform(sp, "GR2");
+        let mut sim = FireSim::new(&land, &cat, FireConfig::new(moisture())).unwrap();
+        let c = n / 2;
+        sim.ignite_cell(c, c, 0.0).unwrap();
+        let mut rng = seeded_rng(1);
+        let mut t = 0.0;
+        while t < t_end {
+            sim.advance(t, 600.0, |_, _, _| (u20, wind_from), &mut rng)
+                .unwrap();
+            t += 600.0;
+        }
+        let [x0, y0] = sp.cell_center(c, c);
+        (sim, x0, y0)
+    }
+
+    pub fn gr2_spread(u20: f64, wind_from: f64) -> SurfaceSpread {
+        let cat = FuelCatalog::load_builtin().unwrap();
+        let m = cat.get("GR2").unwrap();
+        let waf = wind_adjustment_factor(m.depth_m, 0.0, 0.0, 0.0);
+        FuelBed::new(m, &moisture())
+            .unwrap()
+            .spread(u20 * waf, wind_from, 0.0, 0.0)
+    }
+
+    pub fn spotting_run(seed: u64, spotting: bool) -> (bool, Vec<f64>) {
+        // Fire heads north in GR2 under a strong south wind; a 60 m wide river (NB8) spans
+        // the grid 40 cells north of the ignition.
+        let sp = spec(120, 10.0);
+        let cat = FuelCatalog::load_builtin().unwrap();
+        let gr2 = cat.index_of("GR2").unwrap() as u16;
+        let water = cat.index_of("NB8").unwrap() as u16;
+        let fuel = Grid::from_fn(sp, |_, r| if (34..40).contains(&r) { water } else { gr2 });
+        let land = Landscape {
+            fuel,
+            elevation_m: None,
+            canopy: None,
+        };
+        let mut cfg = FireConfig::new(moisture());
+        if spotting {
+            cfg.spotting = Some(SpottingConfig {
+                ember_probability: 0.004,
+                ..SpottingConfig::typical()
+            });
+        }
+        let mut sim = FireSim::new(&land, &cat, cfg).unwrap();
+        sim.ignite_cell(60, 80, 0.0).unwrap();
+        let mut rng = seeded_rng(seed);
+        let mut t = 0.0;
+        while t < 3.0 * 3600.0 {
+            sim.advance(t, 300.0, |_, _, _| (9.0, 180.0), &mut rng)
+                .unwrap();
+            t += 300.0;
+        }
+        let crossed = (0..120).any(|c| (0..34).any(|r| sim.is_burned(c, r)));
+        (crossed, sim.arrival_time_s().into_vec())
+    }
+}
+
+fn check_ellipse(wind_from: f64) {
+    let u20 = 8.0;
+    let s = grid::gr2_spread(u20, wind_from);
+    let t = 1800.0;
+    let head = s.ros_head_m_s * t;
+    let n = (2.0 * head * 1.25 / 10.0) as usize + 20;
+    let (sim, x0, y0) = grid::run_uniform(wind_from, u20, n, 10.0, t * 1.2);
+    let e = s.eccentricity;
+    for psi in [0.0, 45.0, 90.0, 135.0, 180.0, 225.0, 270.0, 315.0] {
+        let want = head * (1.0 - e) / (1.0 - e * f64::to_radians(psi).cos());
+        let got = grid::contour_distance(&sim, x0, y0, s.head_azimuth_deg + psi, t);
+        let err = (got - want).abs() / want;
+        println!(
+            "wind {wind_from}° ψ {psi}°: grid {got:.1} m, ellipse {want:.1} m, rel. error {err:.4}"
+        );
+        assert!(
+            err < 0.05,
+            "wind {wind_from}°, ψ {psi}°: got {got:.1} m, ellipse {want:.1} m ({err:.3})"
+        );
+    }
+    assert!(s.length_to_breadth > 1.7, "test needs an elongated ellipse");
+}
+
+#[test]
+fn grid_ellipse_wind_0() {
+    check_ellipse(0.0);
+}
+
+#[test]
+fn grid_ellipse_wind_22_5() {
+    check_ellipse(22.5);
+}
+
+#[test]
+fn grid_ellipse_wind_45() {
+    check_ellipse(45.0);
+}
+
+#[test]
+fn grid_no_wind_is_a_circle() {
+    // No wind, flat: a circle of radius R₀ t (Rothermel 1972). Tol 5 % on 16 rays.
+    let s = grid::gr2_spread(0.0, 0.0);
+    let t = 3600.0 * 2.0;
+    let r = s.ros_head_m_s * t;
+    let n = (2.0 * r * 1.3 / 5.0) as usize + 20;
+    let (sim, x0, y0) = grid::run_uniform(0.0, 0.0, n, 5.0, t * 1.25);
+    for k in 0..16 {
+        let az = f64::from(k) * 22.5 + 5.0;
+        let got = grid::contour_distance(&sim, x0, y0, az, t);
+        assert!((got - r).abs() / r < 0.05, "az {az}: {got} vs {r}");
+    }
+}
+
+#[test]
+fn barrier_stops_fire_without_spotting() {
+    let (crossed, _) = grid::spotting_run(7, false);
+    assert!(!crossed, "fire crossed the river without spotting");
+}
+
+#[test]
+fn spotting_crosses_in_some_seeds_and_is_reproducible() {
+    let results: Vec<bool> = (0..6).map(|s| grid::spotting_run(s, true).0).collect();
+    assert!(results.iter().any(|&c| c), "no seed crossed: {results:?}");
+    let a = grid::spotting_run(3, true).1;
+    let b = grid::spotting_run(3, true).1;
+    assert!(
+        a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()),
+        "same seed, different result"
+    );
 }

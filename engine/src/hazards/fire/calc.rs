@@ -142,7 +142,10 @@ pub fn ellipse_area_perimeter(s: &SurfaceSpread, t_s: f64) -> (f64, f64) {
 }
 
 /// Runs the quick calculation.
-pub fn calc_fire(input: &FireCalcInput, catalog: &FuelCatalog) -> Result<FireCalcResult, FireError> {
+pub fn calc_fire(
+    input: &FireCalcInput,
+    catalog: &FuelCatalog,
+) -> Result<FireCalcResult, FireError> {
     let model = catalog.get(&input.fuel)?;
     input.moisture.validate()?;
     let bad = |m: String| Err(FireError::InvalidInput(m));
@@ -153,7 +156,10 @@ pub fn calc_fire(input: &FireCalcInput, catalog: &FuelCatalog) -> Result<FireCal
         return bad(format!("elapsed time {} s must be ≥ 0", input.elapsed_s));
     }
     if !(input.canopy_cover.is_finite() && (0.0..=1.0).contains(&input.canopy_cover)) {
-        return bad(format!("canopy cover {} must be a fraction 0–1", input.canopy_cover));
+        return bad(format!(
+            "canopy cover {} must be a fraction 0–1",
+            input.canopy_cover
+        ));
     }
     let waf = wind_adjustment_factor(
         model.depth_m,
@@ -170,7 +176,12 @@ pub fn calc_fire(input: &FireCalcInput, catalog: &FuelCatalog) -> Result<FireCal
         return bad(format!("wind speed {mid} m/s must be 0–60 m/s"));
     }
     let bed = FuelBed::new(model, &input.moisture)?;
-    let s = bed.spread(mid, input.wind_from_deg, input.slope_pct / 100.0, input.aspect_deg + 180.0);
+    let s = bed.spread(
+        mid,
+        input.wind_from_deg,
+        input.slope_pct / 100.0,
+        input.aspect_deg + 180.0,
+    );
     let (area, perim) = ellipse_area_perimeter(&s, input.elapsed_s);
     Ok(FireCalcResult {
         fuel: model.code.clone(),

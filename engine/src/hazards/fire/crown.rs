@@ -160,7 +160,8 @@ pub fn crown_fire(
         fireline_intensity_kw_m: surface.fireline_intensity_kw_m,
         flame_length_m: surface.flame_length_m,
     };
-    if !canopy.has_crown_fuel() || surface.fireline_intensity_kw_m < i0 || surface_hpa_kj_m2 <= 0.0 {
+    if !canopy.has_crown_fuel() || surface.fireline_intensity_kw_m < i0 || surface_hpa_kj_m2 <= 0.0
+    {
         return out;
     }
     // Surface spread rate at initiation R₀ = I₀ / HPA (m/s), FBP CFB with rates in m/min.
@@ -169,12 +170,20 @@ pub fn crown_fire(
     let crown_load = canopy.bulk_density_kg_m3 * (canopy.height_m - canopy.base_height_m);
     let active = active_ros_m_s >= r_crit;
     let (ros, lw, cfb) = if active {
-        (active_ros_m_s.max(surface.ros_head_m_s), crown_length_to_breadth(wind_20ft_m_s), 1.0)
+        (
+            active_ros_m_s.max(surface.ros_head_m_s),
+            crown_length_to_breadth(wind_20ft_m_s),
+            1.0,
+        )
     } else {
         (surface.ros_head_m_s, surface.length_to_breadth, cfb)
     };
     let intensity = (surface_hpa_kj_m2 + cfb * crown_load * CANOPY_HEAT_KJ_KG) * ros;
-    out.fire_type = if active { FireType::Active } else { FireType::Passive };
+    out.fire_type = if active {
+        FireType::Active
+    } else {
+        FireType::Passive
+    };
     out.crown_fraction_burned = cfb;
     out.ros_m_s = ros;
     out.length_to_breadth = lw;

@@ -255,11 +255,21 @@ impl FuelCatalog {
             .models
             .iter()
             .enumerate()
-            .map(|(i, m)| (edit_distance(&q, &m.code.to_ascii_uppercase()), i, m.code.as_str()))
+            .map(|(i, m)| {
+                (
+                    edit_distance(&q, &m.code.to_ascii_uppercase()),
+                    i,
+                    m.code.as_str(),
+                )
+            })
             .filter(|(d, _, _)| *d <= 2)
             .collect();
         scored.sort_unstable();
-        scored.into_iter().take(5).map(|(_, _, c)| c.to_owned()).collect()
+        scored
+            .into_iter()
+            .take(5)
+            .map(|(_, _, c)| c.to_owned())
+            .collect()
     }
 }
 
@@ -290,7 +300,9 @@ mod tests {
         assert_eq!(c.models().len(), 58);
         let burnable = c.models().iter().filter(|m| m.is_burnable()).count();
         assert_eq!(burnable, 53);
-        for code in ["FM1", "fm13", "GR2", "GS4", "SH9", "TU5", "TL9", "SB4", "NB8"] {
+        for code in [
+            "FM1", "fm13", "GR2", "GS4", "SH9", "TU5", "TL9", "SB4", "NB8",
+        ] {
             assert!(c.get(code).is_ok(), "{code}");
         }
         // Published GR6 heat content is 9000 Btu/lb (Scott & Burgan 2005, Table 7).
@@ -315,6 +327,9 @@ mod tests {
         assert_eq!(c.add_ron(text, "custom").unwrap(), 1);
         assert!(c.get("x1").is_ok());
         assert!(c.add_ron(text, "custom").is_err());
-        assert!(c.add_ron("FuelModelFile(models: [(code: 1)])", "bad").is_err());
+        assert!(
+            c.add_ron("FuelModelFile(models: [(code: 1)])", "bad")
+                .is_err()
+        );
     }
 }

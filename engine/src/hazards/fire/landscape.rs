@@ -74,14 +74,18 @@ impl Landscape {
     /// Checks that all layers share the fuel grid's geometry.
     pub fn validate(&self) -> Result<(), FireError> {
         let spec = self.fuel.spec();
-        if spec.is_empty() || !(spec.cell_size > 0.0) {
-            return Err(FireError::InvalidInput("fuel grid is empty or has cell size ≤ 0".into()));
+        if spec.is_empty() || !spec.cell_size.is_finite() || spec.cell_size <= 0.0 {
+            return Err(FireError::InvalidInput(
+                "fuel grid is empty or has cell size ≤ 0".into(),
+            ));
         }
         let same = |s: &GridSpec, what: &str| {
             if s == spec {
                 Ok(())
             } else {
-                Err(FireError::InvalidInput(format!("{what} grid does not match the fuel grid")))
+                Err(FireError::InvalidInput(format!(
+                    "{what} grid does not match the fuel grid"
+                )))
             }
         };
         if let Some(e) = &self.elevation_m {
@@ -188,7 +192,11 @@ pub fn slope_from_dem(dem: &Grid<f32>) -> (Vec<f32>, Vec<f32>) {
             let i = r as usize * w + c as usize;
             let s = dzdx.hypot(dzdy);
             slope[i] = s as f32;
-            up[i] = if s > 0.0 { dzdx.atan2(dzdy).to_degrees().rem_euclid(360.0) as f32 } else { 0.0 };
+            up[i] = if s > 0.0 {
+                dzdx.atan2(dzdy).to_degrees().rem_euclid(360.0) as f32
+            } else {
+                0.0
+            };
         }
     }
     (slope, up)
@@ -201,7 +209,12 @@ mod tests {
     #[test]
     fn plane_slope_and_aspect() {
         // z = 0.3·y (rises to the north): slope 0.3, upslope azimuth 0°.
-        let spec = GridSpec { width: 5, height: 5, cell_size: 10.0, origin: [0.0, 0.0] };
+        let spec = GridSpec {
+            width: 5,
+            height: 5,
+            cell_size: 10.0,
+            origin: [0.0, 0.0],
+        };
         let dem = Grid::from_fn(spec, |c, r| {
             let [_, y] = spec.cell_center(c, r);
             0.3 * y as f32

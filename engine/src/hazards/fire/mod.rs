@@ -18,10 +18,18 @@ pub mod spread;
 pub mod stencil;
 pub mod wind;
 
+pub use crown::{Canopy, FireType};
 pub use error::FireError;
 pub use fuel::{FuelCatalog, FuelModel};
-pub use rothermel::{FuelBed, FuelMoisture, SurfaceSpread};
-pub use crown::{Canopy, FireType};
 pub use landscape::{CanopyGrids, FireConfig, Landscape};
+pub use rand_chacha::ChaCha8Rng;
+pub use rothermel::{FuelBed, FuelMoisture, SurfaceSpread};
 pub use spotting::SpottingConfig;
 pub use spread::{FireSim, StepReport};
+
+/// A `ChaCha8Rng` seeded from `seed` (for tests, benches and tools; the engine passes its
+/// own seeded stream to [`FireSim::advance`]).
+pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
+    use rand_chacha::rand_core::SeedableRng;
+    ChaCha8Rng::seed_from_u64(seed)
+}

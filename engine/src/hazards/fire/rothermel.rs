@@ -119,11 +119,51 @@ impl FuelMoisture {
     pub fn check(&self, path: &str, out: &mut Vec<crate::scenario::problem::Problem>) {
         use crate::scenario::problem::{check_range, join};
         let hint = "moisture is a fraction of oven-dry mass, e.g. 0.06 for 6 %";
-        check_range(out, &join(path, "dead_1h"), self.dead_1h, 0.01, 0.8, "", hint);
-        check_range(out, &join(path, "dead_10h"), self.dead_10h, 0.01, 0.8, "", hint);
-        check_range(out, &join(path, "dead_100h"), self.dead_100h, 0.01, 0.8, "", hint);
-        check_range(out, &join(path, "live_herb"), self.live_herb, 0.1, 4.0, "", hint);
-        check_range(out, &join(path, "live_woody"), self.live_woody, 0.1, 4.0, "", hint);
+        check_range(
+            out,
+            &join(path, "dead_1h"),
+            self.dead_1h,
+            0.01,
+            0.8,
+            "",
+            hint,
+        );
+        check_range(
+            out,
+            &join(path, "dead_10h"),
+            self.dead_10h,
+            0.01,
+            0.8,
+            "",
+            hint,
+        );
+        check_range(
+            out,
+            &join(path, "dead_100h"),
+            self.dead_100h,
+            0.01,
+            0.8,
+            "",
+            hint,
+        );
+        check_range(
+            out,
+            &join(path, "live_herb"),
+            self.live_herb,
+            0.1,
+            4.0,
+            "",
+            hint,
+        );
+        check_range(
+            out,
+            &join(path, "live_woody"),
+            self.live_woody,
+            0.1,
+            4.0,
+            "",
+            hint,
+        );
     }
 }
 
@@ -316,14 +356,44 @@ impl FuelBed {
             herb_live -= herb_dead;
         }
         let dead = [
-            Particle { w: w[class::D1], sav: sav[class::D1], m: moisture.dead_1h, h: hd },
-            Particle { w: w[class::D10], sav: sav[class::D10], m: moisture.dead_10h, h: hd },
-            Particle { w: w[class::D100], sav: sav[class::D100], m: moisture.dead_100h, h: hd },
-            Particle { w: herb_dead, sav: sav[class::HERB], m: moisture.dead_1h, h: hd },
+            Particle {
+                w: w[class::D1],
+                sav: sav[class::D1],
+                m: moisture.dead_1h,
+                h: hd,
+            },
+            Particle {
+                w: w[class::D10],
+                sav: sav[class::D10],
+                m: moisture.dead_10h,
+                h: hd,
+            },
+            Particle {
+                w: w[class::D100],
+                sav: sav[class::D100],
+                m: moisture.dead_100h,
+                h: hd,
+            },
+            Particle {
+                w: herb_dead,
+                sav: sav[class::HERB],
+                m: moisture.dead_1h,
+                h: hd,
+            },
         ];
         let live = [
-            Particle { w: herb_live, sav: sav[class::HERB], m: moisture.live_herb, h: hl },
-            Particle { w: w[class::WOODY], sav: sav[class::WOODY], m: moisture.live_woody, h: hl },
+            Particle {
+                w: herb_live,
+                sav: sav[class::HERB],
+                m: moisture.live_herb,
+                h: hl,
+            },
+            Particle {
+                w: w[class::WOODY],
+                sav: sav[class::WOODY],
+                m: moisture.live_woody,
+                h: hl,
+            },
         ];
         let total_load: f64 = dead.iter().chain(&live).map(|p| p.w).sum();
         let cd = category(&dead);
@@ -337,7 +407,13 @@ impl FuelBed {
 
         // Live moisture of extinction (Albini 1976, as in BehavePlus).
         let mx_dead = model.mx_dead;
-        let fine = |p: &Particle, k: f64| if p.w > 0.0 { p.w * (-k / p.sav).exp() } else { 0.0 };
+        let fine = |p: &Particle, k: f64| {
+            if p.w > 0.0 {
+                p.w * (-k / p.sav).exp()
+            } else {
+                0.0
+            }
+        };
         let fine_dead: f64 = dead.iter().map(|p| fine(p, 138.0)).sum();
         let fine_live: f64 = live.iter().map(|p| fine(p, 500.0)).sum();
         let mf_dead = if fine_dead > 0.0 {
@@ -367,7 +443,11 @@ impl FuelBed {
                 + cl.net_load * cl.heat * moisture_damping(cl.moisture, mx_live));
         let xi = ((0.792 + 0.681 * sigma.sqrt()) * (beta + 0.1)).exp() / (192.0 + 0.2595 * sigma);
         let heat_sink = rho_b * (fd * cd.heat_sink + fl * cl.heat_sink);
-        let r0 = if heat_sink > 0.0 { ir * xi / heat_sink } else { 0.0 };
+        let r0 = if heat_sink > 0.0 {
+            ir * xi / heat_sink
+        } else {
+            0.0
+        };
         let c = 7.47 * (-0.133 * sigma.powf(0.55)).exp();
         let b = 0.02526 * sigma.powf(0.54);
         let e = 0.715 * (-3.59e-4 * sigma).exp();
@@ -397,7 +477,11 @@ impl FuelBed {
 
     /// Flame residence time 384/σ, s.
     pub fn residence_time_s(&self) -> f64 {
-        if self.sigma > 0.0 { 384.0 / self.sigma * 60.0 } else { 0.0 }
+        if self.sigma > 0.0 {
+            384.0 / self.sigma * 60.0
+        } else {
+            0.0
+        }
     }
 
     /// Heat per unit area I_R t_r, kJ/m².
@@ -435,7 +519,13 @@ impl FuelBed {
         slope_tan: f64,
         upslope_azimuth_deg: f64,
     ) -> SurfaceSpread {
-        self.spread_with_limit(midflame_wind_m_s, wind_from_deg, slope_tan, upslope_azimuth_deg, false)
+        self.spread_with_limit(
+            midflame_wind_m_s,
+            wind_from_deg,
+            slope_tan,
+            upslope_azimuth_deg,
+            false,
+        )
     }
 
     /// As [`FuelBed::spread`], optionally applying Rothermel's wind limit U ≤ 0.9 I_R.
@@ -451,22 +541,38 @@ impl FuelBed {
             return SurfaceSpread::NONE;
         }
         let u = midflame_wind_m_s.max(0.0) * FT_MIN_PER_M_S;
-        let phi_w = if u > 0.0 { self.wind_k * u.powf(self.wind_b) } else { 0.0 };
+        let phi_w = if u > 0.0 {
+            self.wind_k * u.powf(self.wind_b)
+        } else {
+            0.0
+        };
         let phi_s = self.slope_k * slope_tan * slope_tan;
         let toward = wind_from_deg + 180.0;
-        let upslope = if phi_s > 0.0 { upslope_azimuth_deg } else { toward };
+        let upslope = if phi_s > 0.0 {
+            upslope_azimuth_deg
+        } else {
+            toward
+        };
         let alpha = (toward - upslope).to_radians();
         let x = self.r0 * (phi_s + phi_w * alpha.cos());
         let y = self.r0 * phi_w * alpha.sin();
         let mag = x.hypot(y);
         let mut phi_e = mag / self.r0;
-        let mut u_eff = if phi_e > 0.0 { (phi_e / self.wind_k).powf(1.0 / self.wind_b) } else { 0.0 };
+        let mut u_eff = if phi_e > 0.0 {
+            (phi_e / self.wind_k).powf(1.0 / self.wind_b)
+        } else {
+            0.0
+        };
         if wind_limit && u_eff > 0.9 * self.ir {
             u_eff = 0.9 * self.ir;
             phi_e = self.wind_k * u_eff.powf(self.wind_b);
         }
         let head = self.r0 * (1.0 + phi_e);
-        let dir = if mag > 0.0 { upslope + y.atan2(x).to_degrees() } else { toward };
+        let dir = if mag > 0.0 {
+            upslope + y.atan2(x).to_degrees()
+        } else {
+            toward
+        };
         let lw = length_to_breadth(u_eff / 88.0);
         let e = (lw * lw - 1.0).max(0.0).sqrt() / lw;
         let back = head * (1.0 - e) / (1.0 + e);
@@ -528,6 +634,10 @@ mod tests {
         let bed = FuelBed::new(c.get("FM1").unwrap(), &m).unwrap();
         assert!(!bed.burns());
         assert_eq!(bed.spread(5.0, 0.0, 0.0, 0.0), SurfaceSpread::NONE);
-        assert!(FuelMoisture::from_percent(0.0, 7.0, 8.0, 60.0, 90.0).validate().is_err());
+        assert!(
+            FuelMoisture::from_percent(0.0, 7.0, 8.0, 60.0, 90.0)
+                .validate()
+                .is_err()
+        );
     }
 }

@@ -89,12 +89,54 @@ impl SpottingConfig {
     pub fn check(&self, path: &str, out: &mut Vec<crate::scenario::problem::Problem>) {
         use crate::scenario::problem::{check_non_negative, check_range, join};
         let p = "a probability from 0 to 1";
-        check_range(out, &join(path, "ember_probability"), self.ember_probability, 0.0, 1.0, "", p);
-        check_range(out, &join(path, "ignition_probability"), self.ignition_probability, 0.0, 1.0, "", p);
-        check_non_negative(out, &join(path, "torching_factor"), self.torching_factor, "", "≥ 0");
-        check_non_negative(out, &join(path, "min_flame_length_m"), self.min_flame_length_m, "m", "≥ 0");
-        check_non_negative(out, &join(path, "ignition_delay_s"), self.ignition_delay_s, "s", "≥ 0");
-        check_range(out, &join(path, "direction_spread_deg"), self.direction_spread_deg, 0.0, 90.0, "°", "0–90°");
+        check_range(
+            out,
+            &join(path, "ember_probability"),
+            self.ember_probability,
+            0.0,
+            1.0,
+            "",
+            p,
+        );
+        check_range(
+            out,
+            &join(path, "ignition_probability"),
+            self.ignition_probability,
+            0.0,
+            1.0,
+            "",
+            p,
+        );
+        check_non_negative(
+            out,
+            &join(path, "torching_factor"),
+            self.torching_factor,
+            "",
+            "≥ 0",
+        );
+        check_non_negative(
+            out,
+            &join(path, "min_flame_length_m"),
+            self.min_flame_length_m,
+            "m",
+            "≥ 0",
+        );
+        check_non_negative(
+            out,
+            &join(path, "ignition_delay_s"),
+            self.ignition_delay_s,
+            "s",
+            "≥ 0",
+        );
+        check_range(
+            out,
+            &join(path, "direction_spread_deg"),
+            self.direction_spread_deg,
+            0.0,
+            90.0,
+            "°",
+            "0–90°",
+        );
     }
 }
 
@@ -149,7 +191,11 @@ pub fn sample_spot(
     if u_launch >= p || u_ign >= cfg.ignition_probability {
         return None;
     }
-    let dmax = max_spot_distance_m(lofting_height_m(flame_length_m), cover_height_m, wind_20ft_m_s);
+    let dmax = max_spot_distance_m(
+        lofting_height_m(flame_length_m),
+        cover_height_m,
+        wind_20ft_m_s,
+    );
     let d = (0.1 + 0.9 * u_dist) * dmax;
     let az = (wind_from_deg + 180.0 + (2.0 * u_dir - 1.0) * cfg.direction_spread_deg).to_radians();
     Some((d * az.sin(), d * az.cos()))

@@ -163,11 +163,17 @@ pub struct FireSim {
 
 impl FireSim {
     /// Builds a fire model over `landscape` with fuels from `catalog`.
-    pub fn new(landscape: &Landscape, catalog: &FuelCatalog, config: FireConfig) -> Result<Self, FireError> {
+    pub fn new(
+        landscape: &Landscape,
+        catalog: &FuelCatalog,
+        config: FireConfig,
+    ) -> Result<Self, FireError> {
         landscape.validate()?;
         config.moisture.validate()?;
         if !(2..=8).contains(&config.stencil_radius) {
-            return Err(FireError::InvalidInput("stencil_radius must be 2–8 cells".into()));
+            return Err(FireError::InvalidInput(
+                "stencil_radius must be 2–8 cells".into(),
+            ));
         }
         let spec = *landscape.fuel.spec();
         let n = spec.len();
@@ -179,7 +185,9 @@ impl FireSim {
         let fm10 = FuelBed::new(catalog.get("FM10")?, &config.moisture)?;
         let fuel = landscape.fuel.data().to_vec();
         if let Some(&bad) = fuel.iter().find(|&&f| usize::from(f) >= beds.len()) {
-            return Err(FireError::InvalidInput(format!("fuel index {bad} is not in the catalogue")));
+            return Err(FireError::InvalidInput(format!(
+                "fuel index {bad} is not in the catalogue"
+            )));
         }
         let (slope, upslope_deg) = match &landscape.elevation_m {
             Some(dem) => slope_from_dem(dem),
@@ -192,7 +200,8 @@ impl FireSim {
         for i in 0..n {
             let m = &catalog.models()[usize::from(fuel[i])];
             let c = landscape.canopy.as_ref().map(|c| c.at(i));
-            let (cc, h, cbh) = c.map_or((0.0, 0.0, 0.0), |c| (c.cover, c.height_m, c.base_height_m));
+            let (cc, h, cbh) =
+                c.map_or((0.0, 0.0, 0.0), |c| (c.cover, c.height_m, c.base_height_m));
             waf[i] = wind_adjustment_factor(m.depth_m, cc, h, cbh) as f32;
             if !beds[usize::from(fuel[i])].burns() {
                 flags[i] = NONBURN;
@@ -249,24 +258,31 @@ impl FireSim {
 
     /// Ignites the cell containing world point (x, y) at time `t_s`.
     pub fn ignite_point(&mut self, x: f64, y: f64, t_s: f64) -> Result<(), FireError> {
-        let (c, r) = self
-            .spec
-            .cell_at(x, y)
-            .ok_or_else(|| FireError::InvalidInput(format!("ignition ({x}, {y}) is outside the grid")))?;
+        let (c, r) = self.spec.cell_at(x, y).ok_or_else(|| {
+            FireError::InvalidInput(format!("ignition ({x}, {y}) is outside the grid"))
+        })?;
         self.ignite_cell(c, r, t_s)
     }
 
     /// Ignites cell (col, row) at time `t_s` (ignored if it cannot burn or already burns).
     pub fn ignite_cell(&mut self, col: usize, row: usize, t_s: f64) -> Result<(), FireError> {
         if col >= self.spec.width || row >= self.spec.height || !t_s.is_finite() {
-            return Err(FireError::InvalidInput(format!("ignition cell ({col}, {row}) or time {t_s} invalid")));
+            return Err(FireError::InvalidInput(format!(
+                "ignition cell ({col}, {row}) or time {t_s} invalid"
+            )));
         }
         let i = self.spec.index(col, row);
         if self.flags[i] & NONBURN == 0 && t_s < self.tentative[i] {
             self.tentative[i] = t_s;
             self.via[i] = NO_EDGE;
-            self.heap.push(Event { t: t_s, idx: i as u32 });
-            self.spots.push(Event { t: t_s, idx: i as u32 });
+            self.heap.push(Event {
+                t: t_s,
+                idx: i as u32,
+            });
+            self.spots.push(Event {
+                t: t_s,
+                idx: i as u32,
+            });
         }
         Ok(())
     }
@@ -281,7 +297,9 @@ impl FireSim {
         rng: &mut ChaCha8Rng,
     ) -> Result<StepReport, FireError> {
         if !(t_s.is_finite() && dt_s.is_finite() && dt_s >= 0.0) {
-            return Err(FireError::InvalidInput(format!("bad time step t={t_s} dt={dt_s}")));
+            return Err(FireError::InvalidInput(format!(
+                "bad time step t={t_s} dt={dt_s}"
+            )));
         }
         let end = t_s + dt_s;
         let mut report = StepReport::default();
@@ -292,7 +310,8 @@ impl FireSim {
             }
             self.heap.pop();
             let i = ev.idx as usize;
-            if self.arrival[i].is_finite() || ev.t > self.tentative[i] || self.blocked_now(i, ev.t) {
+            if self.arrival[i].is_finite() || ev.t > self.tentative[i] || self.blocked_now(i, ev.t)
+            {
                 continue;
             }
             self.burn(i, ev.t, &wind);
@@ -323,7 +342,11 @@ impl FireSim {
                 let i = self.front[k] as usize;
                 let new = self.compute_params(i, t, wind);
                 let old = self.params[i];
-                if new.head != old.head || new.hx != old.hx || new.hy != old.hy || new.ecc != old.ecc {
+                if new.head != old.head
+                    || new.hx != old.hx
+                    || new.hy != old.hy
+                    || new.ecc != old.ecc
+                {
                     changed = true;
                     break;
                 }
@@ -368,7 +391,11 @@ impl FireSim {
             for e in 0..n_edges {
                 let p = progress[k * n_edges + e];
                 if let Some(c) = self.edge_cost(u, e, t.max(tu), Some(wind)) {
-                    let cand = if p > 0.0 { t + (1.0 - p) * c } else { tu.max(t) + c };
+                    let cand = if p > 0.0 {
+                        t + (1.0 - p) * c
+                    } else {
+                        tu.max(t) + c
+                    };
                     self.offer(u, e, cand);
                 }
             }
@@ -382,7 +409,10 @@ impl FireSim {
         let kept: Vec<u32> = front
             .into_iter()
             .filter(|&u| {
-                let (c, r) = ((u as usize) % self.spec.width, (u as usize) / self.spec.width);
+                let (c, r) = (
+                    (u as usize) % self.spec.width,
+                    (u as usize) / self.spec.width,
+                );
                 self.stencil.edges.iter().any(|e| {
                     self.offset(c, r, e.dc, e.dr).is_some_and(|w| {
                         !self.arrival[w].is_finite() && self.flags[w] & NONBURN == 0
@@ -412,7 +442,10 @@ impl FireSim {
         {
             self.tentative[w] = cand;
             self.via[w] = e as u16;
-            self.heap.push(Event { t: cand, idx: w as u32 });
+            self.heap.push(Event {
+                t: cand,
+                idx: w as u32,
+            });
         }
     }
 
@@ -420,7 +453,9 @@ impl FireSim {
         for e in 0..self.stencil.edges.len() {
             let ed = self.stencil.edges[e];
             let (c, r) = (u % self.spec.width, u / self.spec.width);
-            let Some(w) = self.offset(c, r, ed.dc, ed.dr) else { continue };
+            let Some(w) = self.offset(c, r, ed.dc, ed.dr) else {
+                continue;
+            };
             if self.arrival[w].is_finite() || self.flags[w] & NONBURN != 0 {
                 continue;
             }
@@ -470,10 +505,11 @@ impl FireSim {
             }
             let p = self.params[i];
             let ros = p.ros(ed.ux, ed.uy);
-            if !(ros > 0.0) {
+            if ros.is_nan() || ros <= 0.0 {
                 return None;
             }
-            let along = f64::from(self.slope[i]) * (ed.ux * f64::from(self.up_x[i]) + ed.uy * f64::from(self.up_y[i]));
+            let along = f64::from(self.slope[i])
+                * (ed.ux * f64::from(self.up_x[i]) + ed.uy * f64::from(self.up_y[i]));
             time += seg.frac * len_m * (1.0 + along * along).sqrt() / ros;
         }
         Some(time)
@@ -481,7 +517,11 @@ impl FireSim {
 
     fn flame_from(&self, p: &CellParams, ros: f64) -> f64 {
         let i = f64::from(p.hpa) * ros;
-        if p.crown > 0 { thomas_flame_length_m(i) } else { byram_flame_length_m(i) }
+        if p.crown > 0 {
+            thomas_flame_length_m(i)
+        } else {
+            byram_flame_length_m(i)
+        }
     }
 
     #[inline]
@@ -492,7 +532,12 @@ impl FireSim {
     }
 
     /// Fire behaviour of cell `i` at time `t` (not stored).
-    pub(super) fn compute_params<W: Fn(f64, f64, f64) -> (f64, f64)>(&self, i: usize, t: f64, wind: &W) -> CellParams {
+    pub(super) fn compute_params<W: Fn(f64, f64, f64) -> (f64, f64)>(
+        &self,
+        i: usize,
+        t: f64,
+        wind: &W,
+    ) -> CellParams {
         let (c, r) = (i % self.spec.width, i / self.spec.width);
         let [x, y] = self.spec.cell_center(c, r);
         let (u20, from) = wind(x, y, t);
@@ -510,7 +555,13 @@ impl FireSim {
         }
         let slope = f64::from(self.slope[i]);
         let up = f64::from(self.upslope_deg[i]);
-        let s = bed.spread_with_limit(u20 * f64::from(self.waf[i]), from, slope, up, self.config.wind_limit);
+        let s = bed.spread_with_limit(
+            u20 * f64::from(self.waf[i]),
+            from,
+            slope,
+            up,
+            self.config.wind_limit,
+        );
         let mut head = s.ros_head_m_s;
         let mut ecc = s.eccentricity;
         let mut hpa = bed.heat_per_unit_area_kj_m2();
@@ -518,9 +569,20 @@ impl FireSim {
             let canopy = cg.at(i);
             if canopy.has_crown_fuel() {
                 let active = rothermel_active_ros_m_s(&self.fm10, u20);
-                let cf = crown_fire(&s, hpa, &canopy, self.config.foliar_moisture_pct, active, u20);
+                let cf = crown_fire(
+                    &s,
+                    hpa,
+                    &canopy,
+                    self.config.foliar_moisture_pct,
+                    active,
+                    u20,
+                );
                 if cf.fire_type != FireType::Surface {
-                    p.crown = if cf.fire_type == FireType::Active { 2 } else { 1 };
+                    p.crown = if cf.fire_type == FireType::Active {
+                        2
+                    } else {
+                        1
+                    };
                     head = cf.ros_m_s;
                     let lw = cf.length_to_breadth;
                     ecc = (lw * lw - 1.0).max(0.0).sqrt() / lw;
@@ -558,7 +620,10 @@ impl FireSim {
     fn try_spot(&mut self, i: usize, t: f64, rng: &mut ChaCha8Rng) -> Option<u32> {
         let cfg = self.config.spotting.as_ref()?;
         let p = self.params[i];
-        let cover = self.canopy.as_ref().map_or(0.0, |c| f64::from(c.height_m.data()[i]));
+        let cover = self
+            .canopy
+            .as_ref()
+            .map_or(0.0, |c| f64::from(c.height_m.data()[i]));
         let (dx, dy) = sample_spot(
             cfg,
             f64::from(self.flame[i]),
@@ -579,7 +644,10 @@ impl FireSim {
         }
         self.tentative[w] = ts;
         self.via[w] = NO_EDGE;
-        let ev = Event { t: ts, idx: w as u32 };
+        let ev = Event {
+            t: ts,
+            idx: w as u32,
+        };
         self.heap.push(ev);
         self.spots.push(ev);
         Some(w as u32)
@@ -587,22 +655,26 @@ impl FireSim {
 
     /// Arrival time raster, s (`+∞` where unburned).
     pub fn arrival_time_s(&self) -> Grid<f64> {
-        Grid::from_vec(self.spec, self.arrival.clone()).unwrap_or_else(|| Grid::filled(self.spec, f64::INFINITY))
+        Grid::from_vec(self.spec, self.arrival.clone())
+            .unwrap_or_else(|| Grid::filled(self.spec, f64::INFINITY))
     }
 
     /// Fireline intensity at arrival, kW/m (0 where unburned).
     pub fn fireline_intensity_kw_m(&self) -> Grid<f32> {
-        Grid::from_vec(self.spec, self.intensity.clone()).unwrap_or_else(|| Grid::filled(self.spec, 0.0))
+        Grid::from_vec(self.spec, self.intensity.clone())
+            .unwrap_or_else(|| Grid::filled(self.spec, 0.0))
     }
 
     /// Flame length at arrival, m (0 where unburned).
     pub fn flame_length_m(&self) -> Grid<f32> {
-        Grid::from_vec(self.spec, self.flame.clone()).unwrap_or_else(|| Grid::filled(self.spec, 0.0))
+        Grid::from_vec(self.spec, self.flame.clone())
+            .unwrap_or_else(|| Grid::filled(self.spec, 0.0))
     }
 
     /// Fire type at arrival (0 surface, 1 passive crown, 2 active crown).
     pub fn fire_type(&self) -> Grid<u8> {
-        Grid::from_vec(self.spec, self.fire_type.clone()).unwrap_or_else(|| Grid::filled(self.spec, 0))
+        Grid::from_vec(self.spec, self.fire_type.clone())
+            .unwrap_or_else(|| Grid::filled(self.spec, 0))
     }
 
     /// Arrival time of cell (col, row), s (`+∞` if unburned).

@@ -127,8 +127,16 @@ fn trace(dc: i32, dr: i32, out: &mut Vec<Segment>) {
             let (sx, sy) = (dc.signum(), dr.signum());
             let before_x = (0.5 + fx * (tx - 1e-6)).floor() as i32;
             let before_y = (0.5 + fy * (tx - 1e-6)).floor() as i32;
-            out.push(Segment { dc: before_x + sx, dr: before_y, frac: 0.0 });
-            out.push(Segment { dc: before_x, dr: before_y + sy, frac: 0.0 });
+            out.push(Segment {
+                dc: before_x + sx,
+                dr: before_y,
+                frac: 0.0,
+            });
+            out.push(Segment {
+                dc: before_x,
+                dr: before_y + sy,
+                frac: 0.0,
+            });
         }
     }
 }
@@ -148,7 +156,10 @@ mod tests {
             assert!((total - 1.0).abs() < 1e-9);
             let first = segs[0];
             assert_eq!((first.dc, first.dr), (0, 0));
-            assert!(segs.iter().any(|g| g.dc == e.dc && g.dr == e.dr && g.frac > 0.0));
+            assert!(
+                segs.iter()
+                    .any(|g| g.dc == e.dc && g.dr == e.dr && g.frac > 0.0)
+            );
         }
     }
 

@@ -35,7 +35,8 @@ pub fn wind_adjustment_factor(
     let cc = canopy_cover.clamp(0.0, 1.0);
     if cc > 0.0 && canopy_height_m > 0.0 {
         let hc = canopy_height_m / FT;
-        let ratio = ((canopy_height_m - canopy_base_height_m.max(0.0)) / canopy_height_m).clamp(0.0, 1.0);
+        let ratio =
+            ((canopy_height_m - canopy_base_height_m.max(0.0)) / canopy_height_m).clamp(0.0, 1.0);
         let fill = cc * ratio / 3.0;
         if fill > 0.05 {
             return 0.555 / ((fill * hc).sqrt() * ((20.0 + 0.36 * hc) / (0.13 * hc)).ln());
