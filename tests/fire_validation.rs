@@ -152,7 +152,7 @@ fn gs4_ellipse_area_and_perimeter_after_one_hour() {
     let s = bed("GS4", gs4_moisture()).spread(5.0 * M_S_PER_MI_H, 0.0, 0.0, 0.0);
     close("head/back", s.ros_head_m_s / s.ros_back_m_s, 7.988029, 0.01);
     let (area, perim) = ellipse_area_perimeter(&s, 3600.0);
-    close("area ac", area / 4046.856_422_4, 55.283555, 0.01);
+    close("area ac", area / 4_046.856_422_4, 55.283555, 0.01);
     close("perimeter ch", perim / CHAIN_M, 86.71476, 0.01);
 }
 
@@ -378,6 +378,25 @@ fn grid_no_wind_is_a_circle() {
         let got = grid::contour_distance(&sim, x0, y0, az, t);
         assert!((got - r).abs() / r < 0.05, "az {az}: {got} vs {r}");
     }
+}
+
+#[test]
+fn perimeter_polygon_of_circle_has_circle_area() {
+    // No wind: the t-perimeter encloses π (R₀ t)². Tol 5 % (ring through interpolated
+    // crossings; polygon inscribed in the contour).
+    use drillsim_engine::hazards::fire::perimeter::polygon_area_m2;
+    let s = grid::gr2_spread(0.0, 0.0);
+    let t = 3600.0 * 2.0;
+    let r = s.ros_head_m_s * t;
+    let n = (2.0 * r * 1.3 / 5.0) as usize + 20;
+    let (sim, _, _) = grid::run_uniform(0.0, 0.0, n, 5.0, t * 1.25);
+    let polys = sim.perimeter(t);
+    assert_eq!(polys.len(), 1);
+    let area = polygon_area_m2(&polys[0]);
+    let want = std::f64::consts::PI * r * r;
+    assert!((area - want).abs() / want < 0.05, "{area} vs {want}");
+    let gj: serde_json::Value = serde_json::from_str(&sim.perimeter_geojson(t)).unwrap();
+    assert_eq!(gj["features"][0]["geometry"]["type"], "MultiPolygon");
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod crown;
 pub mod error;
 pub mod fuel;
 pub mod landscape;
+pub mod perimeter;
 pub mod rothermel;
 pub mod spotting;
 pub mod spread;
