@@ -160,9 +160,9 @@ impl FireSim {
             }
             ring.push(ring[0]);
             if signed_area(&ring) > 0.0 {
-                outers.push(ring)
+                outers.push(ring);
             } else {
-                holes.push(ring)
+                holes.push(ring);
             }
         }
         let mut polys: Vec<Polygon> = outers
