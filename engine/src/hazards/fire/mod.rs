@@ -17,6 +17,7 @@ pub mod rothermel;
 pub mod spotting;
 pub mod spread;
 pub mod stencil;
+pub mod suppression;
 pub mod wind;
 
 pub use crown::{Canopy, FireType};
@@ -34,3 +35,4 @@ pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
     use rand_chacha::rand_core::SeedableRng;
     ChaCha8Rng::seed_from_u64(seed)
 }
+pub use suppression::{FirelineTable, LinePlan};

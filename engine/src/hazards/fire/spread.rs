@@ -159,6 +159,8 @@ pub struct FireSim {
     pub(super) epoch_t: f64,
     pub(super) time_s: f64,
     pub(super) dirty: bool,
+    /// Times at which barriers appear or disappear (line completed, water dried).
+    pub(super) barrier_times: Vec<f64>,
 }
 
 impl FireSim {
@@ -238,6 +240,7 @@ impl FireSim {
             epoch_t: 0.0,
             time_s: 0.0,
             dirty: false,
+            barrier_times: Vec::new(),
         })
     }
 
@@ -336,6 +339,12 @@ impl FireSim {
     fn new_epoch<W: Fn(f64, f64, f64) -> (f64, f64)>(&mut self, t: f64, wind: &W) {
         let first = self.epoch == 0;
         self.prune_front();
+        // Barriers that appeared or dried since the last epoch invalidate pending arrivals.
+        let last = self.epoch_t;
+        if self.barrier_times.iter().any(|&b| b > last && b <= t) {
+            self.dirty = true;
+        }
+        self.barrier_times.retain(|&b| b > t);
         let mut changed = self.dirty;
         if !first && !changed {
             for k in 0..self.front.len() {
