@@ -662,6 +662,22 @@ impl FireSim {
         Some(w as u32)
     }
 
+    /// Binary snapshot of the whole state (postcard), for rewind and checkpoints.
+    pub fn snapshot(&self) -> Result<Vec<u8>, FireError> {
+        postcard::to_allocvec(self).map_err(|e| FireError::Parse {
+            what: "fire snapshot".into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Restores a state written by [`FireSim::snapshot`].
+    pub fn restore(bytes: &[u8]) -> Result<Self, FireError> {
+        postcard::from_bytes(bytes).map_err(|e| FireError::Parse {
+            what: "fire snapshot".into(),
+            message: e.to_string(),
+        })
+    }
+
     /// Arrival time raster, s (`+∞` where unburned).
     pub fn arrival_time_s(&self) -> Grid<f64> {
         Grid::from_vec(self.spec, self.arrival.clone())
