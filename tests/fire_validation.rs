@@ -416,3 +416,40 @@ fn spotting_crosses_in_some_seeds_and_is_reproducible() {
         "same seed, different result"
     );
 }
+
+#[test]
+fn wind_shift_follows_huygens_minkowski_sum() {
+    // Huygens' principle in uniform fuel (Richards 1990): after a wind shift at t₁ the
+    // burned set at t₁ + τ is the Minkowski sum of the old ellipse E₁(t₁) and the new
+    // ellipse E₂(τ), both with the ignition at their rear focus. Wind 8 m/s from the south
+    // for 20 min, then from the west for 20 min. Extremes of the sum: eastward
+    // b₁ + R_head τ along the line through E₁'s centre; northward R_head t₁ + b₂ along the
+    // line through E₂'s centre. Tolerance 5 % (issue 4 grid tolerance).
+    use drillsim_engine::hazards::fire::{FireConfig, FireSim, seeded_rng};
+    let u20 = 8.0;
+    let (t1, tau) = (1200.0, 1200.0);
+    let s = grid::gr2_spread(u20, 180.0);
+    let (rh, rb, rf) = (s.ros_head_m_s, s.ros_back_m_s, s.ros_flank_m_s);
+    let sp = grid::spec(300, 10.0);
+    let (land, cat) = grid::uniform(sp, "GR2");
+    let mut sim = FireSim::new(&land, &cat, FireConfig::new(grid::moisture())).unwrap();
+    let (ci, ri) = (100, 200);
+    sim.ignite_cell(ci, ri, 0.0).unwrap();
+    let mut rng = seeded_rng(0);
+    let mut t = 0.0;
+    while t < t1 + tau + 1200.0 {
+        sim.advance(t, 300.0, |_, _, t| (u20, if t < t1 { 180.0 } else { 270.0 }), &mut rng)
+            .unwrap();
+        t += 300.0;
+    }
+    let [x0, y0] = sp.cell_center(ci, ri);
+    let c1 = 0.5 * (rh - rb) * t1;
+    let east = grid::contour_distance(&sim, x0, y0 + c1, 90.0, t1 + tau);
+    let want_e = rf * t1 + rh * tau;
+    let c2 = 0.5 * (rh - rb) * tau;
+    let north = grid::contour_distance(&sim, x0 + c2, y0, 0.0, t1 + tau);
+    let want_n = rh * t1 + rf * tau;
+    println!("east {east:.1} vs {want_e:.1}; north {north:.1} vs {want_n:.1}");
+    assert!((east - want_e).abs() / want_e < 0.05, "east {east} vs {want_e}");
+    assert!((north - want_n).abs() / want_n < 0.05, "north {north} vs {want_n}");
+}
