@@ -438,8 +438,13 @@ fn wind_shift_follows_huygens_minkowski_sum() {
     let mut rng = seeded_rng(0);
     let mut t = 0.0;
     while t < t1 + tau + 1200.0 {
-        sim.advance(t, 300.0, |_, _, t| (u20, if t < t1 { 180.0 } else { 270.0 }), &mut rng)
-            .unwrap();
+        sim.advance(
+            t,
+            300.0,
+            |_, _, t| (u20, if t < t1 { 180.0 } else { 270.0 }),
+            &mut rng,
+        )
+        .unwrap();
         t += 300.0;
     }
     let [x0, y0] = sp.cell_center(ci, ri);
@@ -450,6 +455,108 @@ fn wind_shift_follows_huygens_minkowski_sum() {
     let north = grid::contour_distance(&sim, x0 + c2, y0, 0.0, t1 + tau);
     let want_n = rh * t1 + rf * tau;
     println!("east {east:.1} vs {want_e:.1}; north {north:.1} vs {want_n:.1}");
-    assert!((east - want_e).abs() / want_e < 0.05, "east {east} vs {want_e}");
-    assert!((north - want_n).abs() / want_n < 0.05, "north {north} vs {want_n}");
+    assert!(
+        (east - want_e).abs() / want_e < 0.05,
+        "east {east} vs {want_e}"
+    );
+    assert!(
+        (north - want_n).abs() / want_n < 0.05,
+        "north {north} vs {want_n}"
+    );
+}
+
+#[test]
+fn planar_slope_from_dem_gives_slope_ellipse() {
+    // No wind, plane rising 30 % to the north: Rothermel's slope factor makes an ellipse
+    // heading upslope (vector method, effective wind from φ_s). The grid measures
+    // horizontal distances, so the expected contour distances are the along-slope rates
+    // times t divided by √(1 + tan²θ). Tolerance 5 %.
+    use drillsim_engine::hazards::fire::{FireConfig, FireSim, FuelBed, seeded_rng};
+    use drillsim_engine::world::grid::Grid;
+    let sp = grid::spec(160, 10.0);
+    let (mut land, cat) = grid::uniform(sp, "GR2");
+    land.elevation_m = Some(Grid::from_fn(sp, |c, r| {
+        0.3 * sp.cell_center(c, r)[1] as f32
+    }));
+    let mut sim = FireSim::new(&land, &cat, FireConfig::new(grid::moisture())).unwrap();
+    sim.ignite_cell(80, 110, 0.0).unwrap();
+    let mut rng = seeded_rng(0);
+    let t_obs = 3.0 * 3600.0;
+    let mut t = 0.0;
+    while t < t_obs * 1.3 {
+        sim.advance(t, 900.0, |_, _, _| (0.0, 0.0), &mut rng)
+            .unwrap();
+        t += 900.0;
+    }
+    let s = FuelBed::new(cat.get("GR2").unwrap(), &grid::moisture())
+        .unwrap()
+        .spread(0.0, 0.0, 0.3, 0.0);
+    assert!(s.head_azimuth_deg.abs() < 1e-9);
+    let g = (1.0f64 + 0.09).sqrt();
+    let [x0, y0] = sp.cell_center(80, 110);
+    let up = grid::contour_distance(&sim, x0, y0, 0.0, t_obs);
+    let down = grid::contour_distance(&sim, x0, y0, 180.0, t_obs);
+    let (want_up, want_down) = (s.ros_head_m_s * t_obs / g, s.ros_back_m_s * t_obs / g);
+    println!("upslope {up:.1} vs {want_up:.1}; downslope {down:.1} vs {want_down:.1}");
+    assert!(
+        (up - want_up).abs() / want_up < 0.05,
+        "up {up} vs {want_up}"
+    );
+    assert!(
+        (down - want_down).abs() / want_down < 0.05,
+        "down {down} vs {want_down}"
+    );
+}
+
+#[test]
+fn active_crown_fire_spreads_at_rothermel_1991_rate_on_grid() {
+    // Uniform TU5 under a low, dense canopy (CBH 0.5 m, CBD 0.2 kg/m³, FMC 100 %) and a
+    // 20-ft wind of 10 m/s: Van Wagner's criteria give active crown fire, which spreads at
+    // R_active = 3.34 R_FM10(0.4 U₂₀) with L/W = 1 + 0.125 U₂₀ (Rothermel 1991). The grid
+    // head distance after t must match R_active t within 5 %.
+    use drillsim_engine::hazards::fire::crown::{crown_fire, rothermel_active_ros_m_s};
+    use drillsim_engine::hazards::fire::{
+        Canopy, CanopyGrids, FireConfig, FireSim, FireType, FuelBed, seeded_rng,
+    };
+    let u20 = 10.0;
+    let canopy = Canopy {
+        cover: 0.6,
+        height_m: 15.0,
+        base_height_m: 0.5,
+        bulk_density_kg_m3: 0.2,
+    };
+    let sp = grid::spec(200, 10.0);
+    let (mut land, cat) = grid::uniform(sp, "TU5");
+    land.canopy = Some(CanopyGrids::uniform(sp, &canopy));
+    let m = grid::moisture();
+    let fm10 = FuelBed::new(cat.get("FM10").unwrap(), &m).unwrap();
+    let r_active = rothermel_active_ros_m_s(&fm10, u20);
+    let tu1 = FuelBed::new(cat.get("TU5").unwrap(), &m).unwrap();
+    let waf = drillsim_engine::hazards::fire::wind::wind_adjustment_factor(0.3048, 0.6, 15.0, 0.5);
+    let s = tu1.spread(u20 * waf, 180.0, 0.0, 0.0);
+    let cf = crown_fire(
+        &s,
+        tu1.heat_per_unit_area_kj_m2(),
+        &canopy,
+        100.0,
+        r_active,
+        u20,
+    );
+    assert_eq!(cf.fire_type, FireType::Active, "{cf:?}");
+    let mut sim = FireSim::new(&land, &cat, FireConfig::new(m)).unwrap();
+    sim.ignite_cell(100, 170, 0.0).unwrap();
+    let mut rng = seeded_rng(0);
+    let t_obs = 1500.0;
+    let mut t = 0.0;
+    while t < t_obs * 1.2 {
+        sim.advance(t, 300.0, |_, _, _| (u20, 180.0), &mut rng)
+            .unwrap();
+        t += 300.0;
+    }
+    let [x0, y0] = sp.cell_center(100, 170);
+    let head = grid::contour_distance(&sim, x0, y0, 0.0, t_obs);
+    let want = cf.ros_m_s * t_obs;
+    println!("crown head {head:.1} vs {want:.1} (R_active {r_active:.3} m/s)");
+    assert!((head - want).abs() / want < 0.05, "{head} vs {want}");
+    assert_eq!(*sim.fire_type().get(100, 150), 2);
 }
