@@ -532,7 +532,7 @@ fn active_crown_fire_spreads_at_rothermel_1991_rate_on_grid() {
     let fm10 = FuelBed::new(cat.get("FM10").unwrap(), &m).unwrap();
     let r_active = rothermel_active_ros_m_s(&fm10, u20);
     let tu1 = FuelBed::new(cat.get("TU5").unwrap(), &m).unwrap();
-    let waf = drillsim_engine::hazards::fire::wind::wind_adjustment_factor(0.3048, 0.6, 15.0, 0.5);
+    let waf = wind_adjustment_factor(0.3048, 0.6, 15.0, 0.5);
     let s = tu1.spread(u20 * waf, 180.0, 0.0, 0.0);
     let cf = crown_fire(
         &s,

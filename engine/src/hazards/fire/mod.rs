@@ -8,10 +8,12 @@
 //! calculation). Each model file has its own `## Model / Units / Assumptions / References`.
 
 pub mod calc;
+mod cell;
 pub mod crown;
 pub mod error;
 pub mod fuel;
 pub mod landscape;
+pub mod moisture;
 pub mod perimeter;
 pub mod rothermel;
 pub mod spotting;

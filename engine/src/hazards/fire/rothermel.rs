@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::FireError;
 use super::fuel::{BTU_LB_TO_J_KG, FT, FuelModel, LB_FT2_TO_KG_M2, class};
+pub use super::moisture::FuelMoisture;
 
 /// ft/min per m/s.
 pub const FT_MIN_PER_M_S: f64 = 60.0 / FT;
@@ -63,109 +64,6 @@ pub const M_S_PER_MI_H: f64 = 0.447_04;
 const PARTICLE_DENSITY: f64 = 32.0; // lb/ft³
 const TOTAL_SILICA: f64 = 0.0555;
 const EFFECTIVE_SILICA: f64 = 0.01;
-
-/// Fuel moisture contents as fractions of oven-dry mass (0.06 = 6 %).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FuelMoisture {
-    /// 1-h dead fuel moisture.
-    pub dead_1h: f64,
-    /// 10-h dead fuel moisture.
-    pub dead_10h: f64,
-    /// 100-h dead fuel moisture.
-    pub dead_100h: f64,
-    /// Live herbaceous moisture.
-    pub live_herb: f64,
-    /// Live woody moisture.
-    pub live_woody: f64,
-}
-
-impl FuelMoisture {
-    /// From percentages (BehavePlus inputs).
-    pub fn from_percent(d1: f64, d10: f64, d100: f64, herb: f64, woody: f64) -> Self {
-        Self {
-            dead_1h: d1 / 100.0,
-            dead_10h: d10 / 100.0,
-            dead_100h: d100 / 100.0,
-            live_herb: herb / 100.0,
-            live_woody: woody / 100.0,
-        }
-    }
-
-    /// Refuses values outside 1–80 % (dead) and 10–400 % (live), the ranges of
-    /// BehavePlus input checks.
-    pub fn validate(&self) -> Result<(), FireError> {
-        let items: [(&'static str, f64, f64, f64); 5] = [
-            ("1-h dead", self.dead_1h, 0.01, 0.80),
-            ("10-h dead", self.dead_10h, 0.01, 0.80),
-            ("100-h dead", self.dead_100h, 0.01, 0.80),
-            ("live herbaceous", self.live_herb, 0.10, 4.0),
-            ("live woody", self.live_woody, 0.10, 4.0),
-        ];
-        for (what, v, lo, hi) in items {
-            if !(v.is_finite() && v >= lo && v <= hi) {
-                return Err(FireError::MoistureOutOfRange {
-                    what,
-                    value_pct: v * 100.0,
-                    lo_pct: lo * 100.0,
-                    hi_pct: hi * 100.0,
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Scenario check: reports each out-of-range class as a [`Problem`](crate::scenario::problem::Problem).
-    pub fn check(&self, path: &str, out: &mut Vec<crate::scenario::problem::Problem>) {
-        use crate::scenario::problem::{check_range, join};
-        let hint = "moisture is a fraction of oven-dry mass, e.g. 0.06 for 6 %";
-        check_range(
-            out,
-            &join(path, "dead_1h"),
-            self.dead_1h,
-            0.01,
-            0.8,
-            "",
-            hint,
-        );
-        check_range(
-            out,
-            &join(path, "dead_10h"),
-            self.dead_10h,
-            0.01,
-            0.8,
-            "",
-            hint,
-        );
-        check_range(
-            out,
-            &join(path, "dead_100h"),
-            self.dead_100h,
-            0.01,
-            0.8,
-            "",
-            hint,
-        );
-        check_range(
-            out,
-            &join(path, "live_herb"),
-            self.live_herb,
-            0.1,
-            4.0,
-            "",
-            hint,
-        );
-        check_range(
-            out,
-            &join(path, "live_woody"),
-            self.live_woody,
-            0.1,
-            4.0,
-            "",
-            hint,
-        );
-    }
-}
 
 /// The wind-independent part of Rothermel's model for one fuel model and moisture.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
