@@ -311,8 +311,12 @@ impl FireSim {
             }
             self.heap.pop();
             let i = ev.idx as usize;
-            if self.arrival[i].is_finite() || ev.t > self.tentative[i] || self.blocked_now(i, ev.t)
-            {
+            if self.arrival[i].is_finite() || ev.t > self.tentative[i] {
+                continue;
+            }
+            if self.blocked_now(i, ev.t) {
+                // A spot fire landing in a wetted cell is lost.
+                self.spots.retain(|s| !(s.idx == ev.idx && s.t == ev.t));
                 continue;
             }
             self.burn(i, ev.t, &wind);
