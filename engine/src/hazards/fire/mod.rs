@@ -39,6 +39,7 @@ pub mod landscape;
 pub mod moisture;
 pub mod perimeter;
 pub mod rothermel;
+pub mod spec;
 pub mod spotting;
 pub mod spread;
 pub mod stencil;
@@ -60,4 +61,5 @@ pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
     use rand_chacha::rand_core::SeedableRng;
     ChaCha8Rng::seed_from_u64(seed)
 }
+pub use spec::{BarrierKind, BarrierSpec, IgnitionSpec, WildlandFireSpec, burn_barriers};
 pub use suppression::{FirelineTable, LinePlan};
