@@ -132,3 +132,85 @@ fn runs_are_bit_identical() {
     assert_eq!(bits, a);
     assert!(a.iter().any(|&v| f64::from_bits(v).is_finite()));
 }
+
+fn uniform_sim(spec: GridSpec, lake: bool) -> FireSim {
+    let cat = FuelCatalog::load_builtin().unwrap();
+    let gr2 = cat.index_of("GR2").unwrap() as u16;
+    let water = cat.index_of("NB8").unwrap() as u16;
+    let fuel = Grid::from_fn(spec, |c, r| {
+        let (dc, dr) = (c as f64 - 30.0, r as f64 - 22.0);
+        if lake && dc.hypot(dr) < 5.0 {
+            water
+        } else {
+            gr2
+        }
+    });
+    let land = Landscape {
+        fuel,
+        elevation_m: None,
+        canopy: None,
+    };
+    FireSim::new(
+        &land,
+        &cat,
+        FireConfig::new(FuelMoisture::from_percent(4.0, 5.0, 6.0, 30.0, 60.0)),
+    )
+    .unwrap()
+}
+
+fn run_to(sim: &mut FireSim, t_end: f64, u: f64, from: f64) {
+    let mut rng = seeded_rng(0);
+    let mut t = 0.0;
+    while t < t_end {
+        sim.advance(t, 600.0, |_, _, _| (u, from), &mut rng)
+            .unwrap();
+        t += 600.0;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// Minimum travel time with several sources: in constant conditions the arrival time
+    /// of every cell is the minimum over the single-ignition runs (Finney 2002).
+    #[test]
+    fn multiple_ignitions_are_the_minimum_of_single_runs(c1 in 5usize..55, r1 in 5usize..40,
+            c2 in 5usize..55, r2 in 5usize..40, t2 in 0.0..1800.0f64, u in 0.0..10.0f64, from in 0.0..360.0f64) {
+        let spec = GridSpec { width: 60, height: 45, cell_size: 10.0, origin: [0.0, 0.0] };
+        let mut both = uniform_sim(spec, false);
+        let mut a = uniform_sim(spec, false);
+        let mut b = uniform_sim(spec, false);
+        both.ignite_cell(c1, r1, 0.0).unwrap();
+        both.ignite_cell(c2, r2, t2).unwrap();
+        a.ignite_cell(c1, r1, 0.0).unwrap();
+        b.ignite_cell(c2, r2, t2).unwrap();
+        for s in [&mut both, &mut a, &mut b] {
+            run_to(s, 4.0 * 3600.0, u, from);
+        }
+        let (ab, aa, ba) = (both.arrival_time_s(), a.arrival_time_s(), b.arrival_time_s());
+        for i in 0..spec.len() {
+            let want = aa.data()[i].min(ba.data()[i]);
+            let got = ab.data()[i];
+            prop_assert!(got == want || (got - want).abs() < 1e-6 * want.abs().max(1.0), "cell {i}: {got} vs {want}");
+        }
+    }
+}
+
+#[test]
+fn lake_becomes_a_hole_in_the_perimeter() {
+    let spec = GridSpec {
+        width: 60,
+        height: 45,
+        cell_size: 10.0,
+        origin: [0.0, 0.0],
+    };
+    let mut sim = uniform_sim(spec, true);
+    sim.ignite_cell(12, 22, 0.0).unwrap();
+    run_to(&mut sim, 12.0 * 3600.0, 0.0, 0.0);
+    let t = sim.time_s();
+    let polys = sim.perimeter(t);
+    assert_eq!(polys.len(), 1);
+    let east_of_lake = sim.is_burned(40, 22);
+    assert!(east_of_lake, "fire must surround the lake");
+    assert_eq!(polys[0].holes.len(), 1, "the unburned lake must be a hole");
+}
