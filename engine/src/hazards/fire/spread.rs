@@ -36,7 +36,11 @@
 //!
 //! ## Assumptions
 //! Fuel moisture is uniform per run. A cell burns when fire reaches its centre. Ignitions
-//! are at cell centres. Edges that leave the grid are not used.
+//! are at cell centres. Edges that leave the grid are not used. Wind is sampled at the
+//! start of each `advance` call, so the call interval should not exceed the time
+//! resolution of the wind (≤ 10 min is typical); a change of conditions is detected at the
+//! active front cells (smooth wind fields). The travel time along one edge uses the
+//! conditions at its departure epoch until the next rebuild.
 //!
 //! ## References
 //! - Finney, M.A. 2002. Fire growth using minimum travel time methods. Can. J. For. Res.
