@@ -325,7 +325,9 @@ impl FireSim {
             }
             self.burn(i, ev.t, &wind);
             report.ignited.push(ev.idx);
-            self.spots.retain(|s| s.idx != ev.idx);
+            if self.via[i] == NO_EDGE {
+                self.spots.retain(|s| s.idx != ev.idx);
+            }
             if let Some(target) = self.try_spot(i, ev.t, rng) {
                 report.spot_fires.push(target);
             }
@@ -389,6 +391,8 @@ impl FireSim {
         for ev in self.heap.drain() {
             self.tentative[ev.idx as usize] = f64::INFINITY;
         }
+        let arrival = &self.arrival;
+        self.spots.retain(|s| !arrival[s.idx as usize].is_finite());
         for s in &self.spots {
             let i = s.idx as usize;
             if s.t < self.tentative[i] {
