@@ -408,6 +408,7 @@ fn barrier_stops_fire_without_spotting() {
 #[test]
 fn spotting_crosses_in_some_seeds_and_is_reproducible() {
     let results: Vec<bool> = (0..6).map(|s| grid::spotting_run(s, true).0).collect();
+    println!("river crossed by spotting, seeds 0-5: {results:?}");
     assert!(results.iter().any(|&c| c), "no seed crossed: {results:?}");
     let a = grid::spotting_run(3, true).1;
     let b = grid::spotting_run(3, true).1;

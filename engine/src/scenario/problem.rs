@@ -61,9 +61,7 @@ pub fn check_range(
     if !(value.is_finite() && value >= lo && value <= hi) {
         out.push(Problem::new(
             path,
-            format!("a number from {lo} to {hi} {unit}")
-                .trim_end()
-                .to_owned(),
+            format!("a number from {lo} to {hi} {unit}").trim_end().to_owned(),
             value,
             hint,
         ));
@@ -83,7 +81,13 @@ pub fn check_positive(out: &mut Vec<Problem>, path: &str, value: f64, unit: &str
 }
 
 /// Reports a problem unless `value` is finite and not negative.
-pub fn check_non_negative(out: &mut Vec<Problem>, path: &str, value: f64, unit: &str, hint: &str) {
+pub fn check_non_negative(
+    out: &mut Vec<Problem>,
+    path: &str,
+    value: f64,
+    unit: &str,
+    hint: &str,
+) {
     if !(value.is_finite() && value >= 0.0) {
         out.push(Problem::new(
             path,
