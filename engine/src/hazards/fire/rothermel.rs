@@ -176,18 +176,16 @@ fn category(ps: &[Particle]) -> Category {
     if area <= 0.0 {
         return c;
     }
-    let f: Vec<f64> = ps
-        .iter()
-        .map(|p| p.w * p.sav / PARTICLE_DENSITY / area)
-        .collect();
+    let frac = |p: &Particle| p.w * p.sav / PARTICLE_DENSITY / area;
     let mut class_sum = [0.0; 6];
-    for (p, fj) in ps.iter().zip(&f) {
-        class_sum[size_class(p.sav)] += fj;
+    for p in ps {
+        class_sum[size_class(p.sav)] += frac(p);
     }
-    for (p, fj) in ps.iter().zip(&f) {
+    for p in ps {
         if p.w <= 0.0 {
             continue;
         }
+        let fj = frac(p);
         let g = class_sum[size_class(p.sav)];
         c.net_load += g * p.w * (1.0 - TOTAL_SILICA);
         c.sav += fj * p.sav;
