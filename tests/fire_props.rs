@@ -131,6 +131,9 @@ fn runs_are_bit_identical() {
         .collect();
     assert_eq!(bits, a);
     assert!(a.iter().any(|&v| f64::from_bits(v).is_finite()));
+    // Flaming at arrival, out after the residence time.
+    let t_a = back.arrival_at(30, 30);
+    assert!(back.burning_at(30, 30, t_a) && !back.burning_at(30, 30, t_a + 3600.0));
 }
 
 fn uniform_sim(spec: GridSpec, lake: bool) -> FireSim {

@@ -196,6 +196,15 @@ impl FireSim {
         self.arrival[self.spec.index(col, row)]
     }
 
+    /// True while cell (col, row) is in flaming combustion at time `t_s`: from arrival
+    /// for the residence time of its fuel bed (384/σ, Anderson 1969).
+    pub fn burning_at(&self, col: usize, row: usize, t_s: f64) -> bool {
+        let i = self.spec.index(col, row);
+        let a = self.arrival[i];
+        let tr = self.beds[usize::from(self.fuel[i])].residence_time_s();
+        a <= t_s && t_s < a + tr.max(1.0)
+    }
+
     /// Burned area at the current time, m².
     pub fn burned_area_m2(&self) -> f64 {
         self.arrival.iter().filter(|a| a.is_finite()).count() as f64 * self.spec.cell_area()

@@ -62,4 +62,5 @@ pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed)
 }
 pub use spec::{BarrierKind, BarrierSpec, IgnitionSpec, WildlandFireSpec, burn_barriers};
+pub use suppression::{AttackClass, attack_class};
 pub use suppression::{FirelineTable, LinePlan};

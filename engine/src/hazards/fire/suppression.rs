@@ -137,6 +137,29 @@ impl FirelineTable {
     }
 }
 
+/// What kind of attack a flame length allows (NWCG hauling chart).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AttackClass {
+    /// Flame ≤ 4 ft (1.2 m): hand crews can attack the head and hold line.
+    HandCrews,
+    /// 4–8 ft (1.2–2.4 m): too intense for hand line; engines, dozers, aircraft.
+    Mechanized,
+    /// > 8 ft (2.4 m): no direct attack on the head; indirect attack and flanks.
+    IndirectOnly,
+}
+
+/// Attack class for a flame length in m.
+pub fn attack_class(flame_length_m: f64) -> AttackClass {
+    use super::calc::{DIRECT_ATTACK_LIMIT_M, HAND_CREW_LIMIT_M};
+    if flame_length_m <= HAND_CREW_LIMIT_M {
+        AttackClass::HandCrews
+    } else if flame_length_m <= DIRECT_ATTACK_LIMIT_M {
+        AttackClass::Mechanized
+    } else {
+        AttackClass::IndirectOnly
+    }
+}
+
 /// Result of a line construction order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinePlan {
@@ -259,6 +282,10 @@ mod tests {
         assert!(t.resource("helicopter").is_err());
         assert_eq!(anderson_equivalent("GR2", 102), 1);
         assert_eq!(anderson_equivalent("TU5", 165), 10);
+        // NWCG limits: 4 ft and 8 ft.
+        assert_eq!(attack_class(1.2), AttackClass::HandCrews);
+        assert_eq!(attack_class(2.0), AttackClass::Mechanized);
+        assert_eq!(attack_class(2.5), AttackClass::IndirectOnly);
     }
 
     use crate::hazards::fire::{FireConfig, FuelMoisture, Landscape, seeded_rng};
