@@ -61,13 +61,18 @@ fn six_hour_fire(c: &mut Criterion) {
         while t < 6.0 * 3600.0 {
             // Wind veers from SW to W after 3 h.
             let dir = |t: f64| if t < 10_800.0 { 225.0 } else { 270.0 };
-            sim.advance(t, 600.0, |_, _, t| (7.0, dir(t)), &mut rng).unwrap();
+            sim.advance(t, 600.0, |_, _, t| (7.0, dir(t)), &mut rng)
+                .unwrap();
             t += 600.0;
         }
         sim.burned_area_m2()
     };
     let area = run(&base);
-    eprintln!("6-h fire burns {:.0} ha ({} cells)", area / 1e4, (area / 900.0) as u64);
+    eprintln!(
+        "6-h fire burns {:.0} ha ({} cells)",
+        area / 1e4,
+        (area / 900.0) as u64
+    );
     let mut g = c.benchmark_group("fire_grid");
     g.sample_size(10);
     g.bench_function("six_hours_1000x1000_30m", |b| {
