@@ -2,6 +2,8 @@
 //! [`crate::world::Grid`]s, unit-testable without the ECS) plus a thin ECS plugin.
 //! Hazard models never import agents; agents read hazard fields through small queries.
 
+pub mod fire;
+
 use crate::sim::SimBuilder;
 
 /// Adds the systems and state of every hazard in the scenario to a run.
