@@ -1,0 +1,1 @@
+//! Chemical fires and explosions.
