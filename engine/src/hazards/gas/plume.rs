@@ -76,11 +76,7 @@ impl GaussianPlume {
             return 0.0;
         }
         let (sy, sz) = briggs_sigmas(self.stability, self.terrain, x);
-        let h = self.height_m;
-        let lateral = (-y * y / (2.0 * sy * sy)).exp();
-        let vertical = (-(z - h).powi(2) / (2.0 * sz * sz)).exp()
-            + (-(z + h).powi(2) / (2.0 * sz * sz)).exp();
-        self.rate_kg_s / (2.0 * std::f64::consts::PI * self.wind_m_s * sy * sz) * lateral * vertical
+        plume_concentration(self.rate_kg_s, self.wind_m_s, sy, sz, self.height_m, y, z)
     }
 
     /// Concentration at time `t_s` after the release started (finite duration aware).
@@ -115,6 +111,15 @@ impl GaussianPlume {
         let (sy, _) = briggs_sigmas(self.stability, self.terrain, x);
         sy * (2.0 * (c0 / c_kg_m3).ln()).sqrt()
     }
+}
+
+/// Gaussian plume formula with ground reflection for given sigmas: rate `q` (kg/s),
+/// wind `u` (m/s), sigmas (m), release height `h`, crosswind offset `y`, height `z`.
+pub fn plume_concentration(q: f64, u: f64, sy: f64, sz: f64, h: f64, y: f64, z: f64) -> f64 {
+    let lateral = (-y * y / (2.0 * sy * sy)).exp();
+    let vertical =
+        (-(z - h).powi(2) / (2.0 * sz * sz)).exp() + (-(z + h).powi(2) / (2.0 * sz * sz)).exp();
+    q / (2.0 * std::f64::consts::PI * u * sy * sz) * lateral * vertical
 }
 
 /// Largest x in [1 m, 100 km] where `inside(x)` holds, scanning geometrically and
