@@ -2,6 +2,6 @@
 //! [`crate::world::Grid`]s, unit-testable without the ECS) plus a thin ECS plugin.
 //! Hazard models never import agents; agents read hazard fields through small queries.
 
+pub mod chem_fire;
 pub mod chemicals;
 pub mod gas;
-pub mod chem_fire;

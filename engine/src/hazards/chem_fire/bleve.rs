@@ -46,7 +46,11 @@ impl Fireball {
     pub fn new(mass_kg: f64, dhc_j_kg: f64, p_burst_pa: f64) -> Self {
         let m13 = mass_kg.max(0.0).cbrt();
         let d = 5.8 * m13;
-        let t = if mass_kg < 30_000.0 { 0.45 * m13 } else { 2.6 * mass_kg.powf(1.0 / 6.0) };
+        let t = if mass_kg < 30_000.0 {
+            0.45 * m13
+        } else {
+            2.6 * mass_kg.powf(1.0 / 6.0)
+        };
         let f = (0.27 * (p_burst_pa / 1e6).max(0.0).powf(0.32)).min(0.4);
         let e = if d > 0.0 && t > 0.0 {
             f * mass_kg * dhc_j_kg / (std::f64::consts::PI * d * d * t)

@@ -91,7 +91,10 @@ impl PoolFireCalcInput {
         positive("diameter_m", self.diameter_m)?;
         positive("air_temperature_k", self.air_temperature_k)?;
         if !(self.wind_m_s.is_finite() && self.wind_m_s >= 0.0) {
-            return Err(invalid("wind_m_s", &format!("must be ≥ 0, found {}", self.wind_m_s)));
+            return Err(invalid(
+                "wind_m_s",
+                &format!("must be ≥ 0, found {}", self.wind_m_s),
+            ));
         }
         if !(0.0..=1.0).contains(&self.relative_humidity) {
             return Err(invalid("relative_humidity", "must be between 0 and 1"));
@@ -127,7 +130,11 @@ impl PoolFireCalcResult {
     pub fn to_text(&self) -> String {
         let f = &self.fire;
         let mut s = String::new();
-        let _ = writeln!(s, "Pool fire of {}, diameter {:.1} m", self.chemical, f.diameter_m);
+        let _ = writeln!(
+            s,
+            "Pool fire of {}, diameter {:.1} m",
+            self.chemical, f.diameter_m
+        );
         let _ = writeln!(
             s,
             "  burning rate {:.4} kg/(m²·s), flame length {:.1} m, tilt {:.0}°, emissive power {:.1} kW/m²",
@@ -198,7 +205,9 @@ impl BleveCalcInput {
         positive("air_temperature_k", self.air_temperature_k)?;
         let ts = self.storage_temperature_k.unwrap_or(self.air_temperature_k);
         positive("storage_temperature_k", ts)?;
-        let p = self.burst_pressure_pa.unwrap_or_else(|| chem.vapour_pressure_pa(ts));
+        let p = self
+            .burst_pressure_pa
+            .unwrap_or_else(|| chem.vapour_pressure_pa(ts));
         positive("burst_pressure_pa", p)?;
         let m = if self.flash_fraction_mass {
             bleve_fireball_mass(chem, self.mass_kg, ts)
@@ -242,7 +251,12 @@ impl BleveCalcResult {
             f.emissive_power_w_m2 / 1000.0
         );
         for d in &self.thermal {
-            let _ = writeln!(s, "  {:>4.0} kW/m²: {}", d.threshold / 1000.0, fmt_d(d.distance_m));
+            let _ = writeln!(
+                s,
+                "  {:>4.0} kW/m²: {}",
+                d.threshold / 1000.0,
+                fmt_d(d.distance_m)
+            );
         }
         let _ = writeln!(
             s,
@@ -286,7 +300,10 @@ impl VceCalcInput {
         let (chem, dhc) = flammable(lib, &self.chemical)?;
         positive("mass_kg", self.mass_kg)?;
         if !(self.efficiency > 0.0 && self.efficiency <= 1.0) {
-            return Err(invalid("efficiency", "must be in (0, 1], typically 0.01–0.10"));
+            return Err(invalid(
+                "efficiency",
+                "must be in (0, 1], typically 0.01–0.10",
+            ));
         }
         let vce = TntEquivalentVce::new(self.mass_kg, dhc, self.efficiency);
         let overpressure = OVERPRESSURE_LEVELS_PSI
@@ -326,7 +343,11 @@ impl VceCalcResult {
                 fmt_d(d.distance_m)
             );
         }
-        let _ = writeln!(s, "  50 % lethality (lung haemorrhage): {}", fmt_d(self.lethal_50pct_m));
+        let _ = writeln!(
+            s,
+            "  50 % lethality (lung haemorrhage): {}",
+            fmt_d(self.lethal_50pct_m)
+        );
         s
     }
 }

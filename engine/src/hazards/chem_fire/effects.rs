@@ -34,12 +34,20 @@ use crate::hazards::chemicals::P_ATM;
 /// Eisenberg thermal lethality probit for flux `q_w_m2` over `t_s`.
 pub fn eisenberg_probit(q_w_m2: f64, t_s: f64) -> f64 {
     let dose = t_s * (q_w_m2 / 1000.0).max(0.0).powf(4.0 / 3.0);
-    if dose > 0.0 { -14.9 + 2.56 * dose.ln() } else { f64::NEG_INFINITY }
+    if dose > 0.0 {
+        -14.9 + 2.56 * dose.ln()
+    } else {
+        f64::NEG_INFINITY
+    }
 }
 
 /// Eisenberg lung-haemorrhage lethality probit for peak overpressure `p_pa`.
 pub fn overpressure_probit(p_pa: f64) -> f64 {
-    if p_pa > 0.0 { -77.1 + 6.91 * p_pa.ln() } else { f64::NEG_INFINITY }
+    if p_pa > 0.0 {
+        -77.1 + 6.91 * p_pa.ln()
+    } else {
+        f64::NEG_INFINITY
+    }
 }
 
 /// Saturation pressure of water over liquid (Pa) at `t_k` (Magnus form).
@@ -62,8 +70,9 @@ pub fn tnt_overpressure_pa(w_tnt_kg: f64, r_m: f64) -> f64 {
     }
     let z = r_m / w_tnt_kg.cbrt();
     let num = 808.0 * (1.0 + (z / 4.5).powi(2));
-    let den = ((1.0 + (z / 0.048).powi(2)) * (1.0 + (z / 0.32).powi(2)) * (1.0 + (z / 1.35).powi(2)))
-        .sqrt();
+    let den =
+        ((1.0 + (z / 0.048).powi(2)) * (1.0 + (z / 0.32).powi(2)) * (1.0 + (z / 1.35).powi(2)))
+            .sqrt();
     P_ATM * num / den
 }
 

@@ -40,7 +40,12 @@ pub fn flash_fire_levels(chem: &Chemical, air_t_k: f64) -> Option<[ZoneLevel; 2]
 
 /// Mass (kg) of a steady plume between the LEL and UEL (kg/m³), integrated on a grid of
 /// `n` × `n` × `n` points over the flammable box.
-pub fn plume_flammable_mass(plume: &GaussianPlume, lel_kg_m3: f64, uel_kg_m3: f64, n: usize) -> f64 {
+pub fn plume_flammable_mass(
+    plume: &GaussianPlume,
+    lel_kg_m3: f64,
+    uel_kg_m3: f64,
+    n: usize,
+) -> f64 {
     let Some(x_max) = plume.distance_to(lel_kg_m3, plume.height_m) else {
         return 0.0;
     };

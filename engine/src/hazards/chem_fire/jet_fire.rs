@@ -66,7 +66,9 @@ impl JetFire {
     pub fn flux_at(&self, x_m: f64) -> f64 {
         let r2 = x_m * x_m + self.source_height_m * self.source_height_m;
         let r = r2.sqrt();
-        transmissivity(r.max(1.0), self.rh, self.air_t_k) * self.radiative_fraction * self.heat_release_w
+        transmissivity(r.max(1.0), self.rh, self.air_t_k)
+            * self.radiative_fraction
+            * self.heat_release_w
             / (4.0 * std::f64::consts::PI * r2.max(1e-6))
     }
 

@@ -79,8 +79,13 @@ impl PoolFire {
         let l = thomas_flame_length(diameter_m, m, rho_air);
         let rho_v = chem.vapour_density_kg_m3(chem.boiling_point_k.max(air_t_k));
         let u_star = wind_m_s.max(0.0) / (G * m * diameter_m / rho_v).cbrt();
-        let cos_t = if u_star < 1.0 { 1.0 } else { 1.0 / u_star.sqrt() };
-        let e = 1000.0 * (140.0 * (-0.12 * diameter_m).exp() + 20.0 * (1.0 - (-0.12 * diameter_m).exp()));
+        let cos_t = if u_star < 1.0 {
+            1.0
+        } else {
+            1.0 / u_star.sqrt()
+        };
+        let e = 1000.0
+            * (140.0 * (-0.12 * diameter_m).exp() + 20.0 * (1.0 - (-0.12 * diameter_m).exp()));
         Self {
             diameter_m,
             burning_rate_kg_m2_s: m,

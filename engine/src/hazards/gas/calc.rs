@@ -3,10 +3,10 @@
 //! Britter–McQuaid density criterion. Input is a serde struct (CLI flags or JSON), output
 //! is serialisable (`--json`) with a human-readable `to_text()`.
 
+use super::GasError;
 use super::dense::{bm_plume_distance, is_dense_continuous};
 use super::plume::{GaussianPlume, max_distance_where};
 use super::stability::{Stability, Terrain, turner_class, wind_at_height};
-use super::GasError;
 use crate::hazards::chemicals::{ChemError, ChemicalLibrary, kg_m3_to_ppm, ppm_to_kg_m3};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -140,7 +140,10 @@ impl PlumeCalcInput {
     pub fn run(&self, lib: &ChemicalLibrary) -> Result<PlumeCalcResult, CalcError> {
         let chem = lib.find(&self.chemical)?;
         if !(self.rate_kg_s.is_finite() && self.rate_kg_s > 0.0) {
-            return Err(invalid("rate_kg_s", &format!("must be > 0 kg/s, found {}", self.rate_kg_s)));
+            return Err(invalid(
+                "rate_kg_s",
+                &format!("must be > 0 kg/s, found {}", self.rate_kg_s),
+            ));
         }
         if !(self.wind_m_s.is_finite() && self.wind_m_s >= 0.5) {
             return Err(invalid(
@@ -162,7 +165,9 @@ impl PlumeCalcInput {
         }
         let stability = match (self.stability, self.solar_elevation_deg) {
             (Some(s), _) => s,
-            (None, Some(e)) => turner_class(self.wind_m_s, e, self.cloud_cover.unwrap_or(0.5), None),
+            (None, Some(e)) => {
+                turner_class(self.wind_m_s, e, self.cloud_cover.unwrap_or(0.5), None)
+            }
             (None, None) => {
                 return Err(invalid(
                     "stability",
@@ -171,16 +176,26 @@ impl PlumeCalcInput {
             }
         };
         let terrain = Terrain::from_roughness(self.roughness_m);
-        let u = wind_at_height(self.wind_m_s, 10.0, self.release_height_m, stability, terrain);
-        let t_rel = self.release_temperature_k.unwrap_or(if chem.boiling_point_k < self.air_temperature_k {
-            chem.boiling_point_k
-        } else {
-            self.air_temperature_k
-        });
+        let u = wind_at_height(
+            self.wind_m_s,
+            10.0,
+            self.release_height_m,
+            stability,
+            terrain,
+        );
+        let t_rel = self.release_temperature_k.unwrap_or(
+            if chem.boiling_point_k < self.air_temperature_k {
+                chem.boiling_point_k
+            } else {
+                self.air_temperature_k
+            },
+        );
         let rho_gas = chem.vapour_density_kg_m3(t_rel);
-        let rho_air = 101_325.0 * 0.028_96 / (crate::hazards::chemicals::R_GAS * self.air_temperature_k);
+        let rho_air =
+            101_325.0 * 0.028_96 / (crate::hazards::chemicals::R_GAS * self.air_temperature_k);
         let q_vol = self.rate_kg_s / rho_gas;
-        let dense = self.release_height_m < 1.0 && is_dense_continuous(rho_gas, rho_air, q_vol, self.wind_m_s);
+        let dense = self.release_height_m < 1.0
+            && is_dense_continuous(rho_gas, rho_air, q_vol, self.wind_m_s);
         let plume = GaussianPlume::new(
             self.rate_kg_s,
             u,
@@ -198,7 +213,10 @@ impl PlumeCalcInput {
         if levels.is_empty() {
             return Err(invalid(
                 "levels",
-                &format!("`{}` has no levels of concern; give levels explicitly", chem.name),
+                &format!(
+                    "`{}` has no levels of concern; give levels explicitly",
+                    chem.name
+                ),
             ));
         }
         let t_air = self.air_temperature_k;
@@ -208,18 +226,35 @@ impl PlumeCalcInput {
                 let kg = ppm_to_kg_m3(ppm, chem.molar_mass_kg_mol, t_air);
                 let gauss = max_distance_where(|x| peak(x) >= kg);
                 let distance_m = if dense {
-                    bm_plume_distance(rho_gas, rho_air, q_vol, self.wind_m_s, t_rel, t_air, ppm * 1e-6)
-                        .or(gauss)
+                    bm_plume_distance(
+                        rho_gas,
+                        rho_air,
+                        q_vol,
+                        self.wind_m_s,
+                        t_rel,
+                        t_air,
+                        ppm * 1e-6,
+                    )
+                    .or(gauss)
                 } else {
                     gauss
                 };
-                ZoneDistance { name, ppm, kg_m3: kg, distance_m }
+                ZoneDistance {
+                    name,
+                    ppm,
+                    kg_m3: kg,
+                    distance_m,
+                }
             })
             .collect();
         let (c100, c1k) = (peak(100.0), peak(1000.0));
         Ok(PlumeCalcResult {
             chemical: chem.name.clone(),
-            model: if dense { "dense (Britter-McQuaid)".into() } else { "gaussian".into() },
+            model: if dense {
+                "dense (Britter-McQuaid)".into()
+            } else {
+                "gaussian".into()
+            },
             stability,
             terrain,
             wind_at_release_m_s: u,
@@ -244,13 +279,22 @@ impl PlumeCalcResult {
             self.stability, self.terrain, self.wind_at_release_m_s, self.gas_density_kg_m3
         );
         for z in &self.zones {
-            let d = z.distance_m.map_or_else(|| "not reached".to_owned(), |d| format!("{d:.0} m"));
-            let _ = writeln!(s, "  {:<8} {:>10.3} ppm ({:.3e} kg/m³): {d}", z.name, z.ppm, z.kg_m3);
+            let d = z
+                .distance_m
+                .map_or_else(|| "not reached".to_owned(), |d| format!("{d:.0} m"));
+            let _ = writeln!(
+                s,
+                "  {:<8} {:>10.3} ppm ({:.3e} kg/m³): {d}",
+                z.name, z.ppm, z.kg_m3
+            );
         }
         let _ = writeln!(
             s,
             "  centreline: {:.4e} kg/m³ ({:.1} ppm) at 100 m, {:.4e} kg/m³ ({:.2} ppm) at 1 km",
-            self.concentration_100m_kg_m3, self.ppm_100m, self.concentration_1km_kg_m3, self.ppm_1km
+            self.concentration_100m_kg_m3,
+            self.ppm_100m,
+            self.concentration_1km_kg_m3,
+            self.ppm_1km
         );
         s
     }

@@ -180,8 +180,8 @@ mod tests {
 
     #[test]
     fn finite_release_tends_to_steady_state() {
-        let p = GaussianPlume::new(1.0, 3.0, 0.0, Stability::D, Terrain::Rural, Some(3600.0))
-            .unwrap();
+        let p =
+            GaussianPlume::new(1.0, 3.0, 0.0, Stability::D, Terrain::Rural, Some(3600.0)).unwrap();
         let css = p.concentration(300.0, 0.0, 0.0);
         let c = p.concentration_at(300.0, 0.0, 0.0, 1800.0);
         assert!((c / css - 1.0).abs() < 1e-6);

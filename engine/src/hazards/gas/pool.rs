@@ -92,7 +92,9 @@ pub struct PuddleResult {
 pub fn mackay_matsugu_k(wind_10m_m_s: f64, diameter_m: f64, molar_mass_kg_mol: f64) -> f64 {
     let d_ab = 2.4e-5 * (0.018_015 / molar_mass_kg_mol).sqrt();
     let sc = 1.5e-5 / d_ab;
-    0.0048 * wind_10m_m_s.max(0.1).powf(7.0 / 9.0) * diameter_m.max(0.01).powf(-1.0 / 9.0)
+    0.0048
+        * wind_10m_m_s.max(0.1).powf(7.0 / 9.0)
+        * diameter_m.max(0.01).powf(-1.0 / 9.0)
         * sc.powf(-2.0 / 3.0)
 }
 
@@ -120,7 +122,9 @@ pub fn simulate_puddle(
     let mut rates = vec![0.0];
     let mut areas = vec![0.0];
     while t < t_max_s {
-        liquid += spec.spill.mass_between(if t == 0.0 { f64::NEG_INFINITY } else { t }, t + dt_s);
+        liquid += spec
+            .spill
+            .mass_between(if t == 0.0 { f64::NEG_INFINITY } else { t }, t + dt_s);
         let volume = liquid / rho;
         if radius == 0.0 && volume > 0.0 {
             radius = (volume / std::f64::consts::PI).cbrt();
@@ -145,7 +149,8 @@ pub fn simulate_puddle(
         }
         let flux = if boiling {
             let tm = (t + 0.5 * dt_s).max(1.0);
-            k_s * (spec.ground_t_k - chem.boiling_point_k) / (std::f64::consts::PI * a_s * tm).sqrt()
+            k_s * (spec.ground_t_k - chem.boiling_point_k)
+                / (std::f64::consts::PI * a_s * tm).sqrt()
                 / chem.liquid.heat_of_vaporisation_j_kg
         } else {
             let p = chem.vapour_pressure_pa(spec.air_t_k);

@@ -54,7 +54,11 @@ pub struct PuffConfig {
 impl PuffConfig {
     /// Validates the settings.
     pub fn validate(&self) -> Result<(), GasError> {
-        require_non_negative("release_height_m", self.release_height_m, "height above ground")?;
+        require_non_negative(
+            "release_height_m",
+            self.release_height_m,
+            "height above ground",
+        )?;
         require_positive("emit_interval_s", self.emit_interval_s, "e.g. 2–10 s")?;
         require_positive("initial_sigma_m", self.initial_sigma_m, "e.g. 1–10 m")?;
         if !self.source_xy_m.iter().all(|v| v.is_finite()) {
@@ -151,7 +155,13 @@ impl PuffTracker {
         (self.config.release_height_m.max(1.0) / 10.0).powf(p)
     }
 
-    fn step_puff(p: &mut Puff, t: f64, dt: f64, f: f64, wind: &impl Fn(f64, f64, f64) -> (f64, f64)) {
+    fn step_puff(
+        p: &mut Puff,
+        t: f64,
+        dt: f64,
+        f: f64,
+        wind: &impl Fn(f64, f64, f64) -> (f64, f64),
+    ) {
         let (u1, v1) = wind(p.x, p.y, t);
         let (xm, ym) = (p.x + 0.5 * dt * f * u1, p.y + 0.5 * dt * f * v1);
         let (u2, v2) = wind(xm, ym, t + 0.5 * dt);
@@ -224,7 +234,8 @@ impl PuffTracker {
     fn eval(&self, p: &Puff, z: f64) -> PuffEval {
         let (sh, sz) = briggs_sigmas(self.config.stability, self.config.terrain, p.travel_m);
         let h = self.config.release_height_m;
-        let vert = (-(z - h).powi(2) / (2.0 * sz * sz)).exp() + (-(z + h).powi(2) / (2.0 * sz * sz)).exp();
+        let vert =
+            (-(z - h).powi(2) / (2.0 * sz * sz)).exp() + (-(z + h).powi(2) / (2.0 * sz * sz)).exp();
         let norm = (2.0 * std::f64::consts::PI).powf(1.5) * sh * sh * sz;
         PuffEval {
             x: p.x,
@@ -265,9 +276,10 @@ impl PuffTracker {
                         continue;
                     }
                     let wy = e.amp * (-dy * dy * e.inv2s2).exp();
-                    for col in c_lo as usize..=c_hi as usize {
-                        let dx = x0 + col as f64 * cs - e.x;
-                        cells[col] += (wy * (-dx * dx * e.inv2s2).exp()) as f32;
+                    let (lo, hi) = (c_lo as usize, c_hi as usize);
+                    for (k, cell) in cells[lo..=hi].iter_mut().enumerate() {
+                        let dx = x0 + (lo + k) as f64 * cs - e.x;
+                        *cell += (wy * (-dx * dx * e.inv2s2).exp()) as f32;
                     }
                 }
             });
@@ -297,7 +309,12 @@ mod tests {
         // column integral ∫∫∫C dV of one puff equals its mass (z from 0 to ∞ ⇒ factor 1).
         let mut t = PuffTracker::new(cfg(), Release::Instantaneous { mass_kg: 10.0 }).unwrap();
         t.advance(60.0, |_, _, _| (3.0, 0.0));
-        let spec = GridSpec { width: 200, height: 200, cell_size: 2.0, origin: [0.0, -200.0] };
+        let spec = GridSpec {
+            width: 200,
+            height: 200,
+            cell_size: 2.0,
+            origin: [0.0, -200.0],
+        };
         let mut total = 0.0;
         for k in 0..100 {
             let z = (f64::from(k) + 0.5) * 0.5;
@@ -312,16 +329,37 @@ mod tests {
     fn thread_count_does_not_change_bits() {
         let mut t = PuffTracker::new(
             cfg(),
-            Release::Continuous { rate_kg_s: 1.0, duration_s: 300.0 },
+            Release::Continuous {
+                rate_kg_s: 1.0,
+                duration_s: 300.0,
+            },
         )
         .unwrap();
         t.advance(200.0, |x, _, _| (3.0, 0.5 + 1e-3 * x));
-        let spec = GridSpec { width: 97, height: 83, cell_size: 7.0, origin: [-50.0, -300.0] };
+        let spec = GridSpec {
+            width: 97,
+            height: 83,
+            cell_size: 7.0,
+            origin: [-50.0, -300.0],
+        };
         let mut a = Grid::filled(spec, 0.0f32);
         let mut b = Grid::filled(spec, 0.0f32);
-        rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| t.concentration_field(1.5, &mut a));
-        rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap().install(|| t.concentration_field(1.5, &mut b));
-        assert!(a.data().iter().zip(b.data()).all(|(x, y)| x.to_bits() == y.to_bits()));
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| t.concentration_field(1.5, &mut a));
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap()
+            .install(|| t.concentration_field(1.5, &mut b));
+        assert!(
+            a.data()
+                .iter()
+                .zip(b.data())
+                .all(|(x, y)| x.to_bits() == y.to_bits())
+        );
         assert!(a.data().iter().any(|&v| v > 0.0));
     }
 }

@@ -71,7 +71,13 @@ impl Release {
                 rate_kg_s,
                 duration_s,
             } => {
-                check_positive(out, &join(path, "rate_kg_s"), *rate_kg_s, "kg/s", "release rate");
+                check_positive(
+                    out,
+                    &join(path, "rate_kg_s"),
+                    *rate_kg_s,
+                    "kg/s",
+                    "release rate",
+                );
                 check_positive(out, &join(path, "duration_s"), *duration_s, "s", "duration");
             }
             Self::Instantaneous { mass_kg } => {
@@ -89,7 +95,10 @@ impl Release {
                         "give one rate per time",
                     ));
                 }
-                if times_s.windows(2).any(|w| w[1] <= w[0] || !w[0].is_finite()) {
+                if times_s
+                    .windows(2)
+                    .any(|w| w[1] <= w[0] || !w[0].is_finite())
+                {
                     out.push(Problem::new(
                         join(path, "times_s"),
                         "strictly increasing times",
@@ -217,7 +226,8 @@ pub fn gas_orifice_rate(
     let r = p_amb_pa / p0_pa;
     let k = molar_mass_kg_mol / (R_GAS * t0_k);
     if r <= crit {
-        let q = cd * area_m2 * p0_pa * (g * k * (2.0 / (g + 1.0)).powf((g + 1.0) / (g - 1.0))).sqrt();
+        let q =
+            cd * area_m2 * p0_pa * (g * k * (2.0 / (g + 1.0)).powf((g + 1.0) / (g - 1.0))).sqrt();
         Ok((q, true))
     } else {
         let f = r.powf(2.0 / g) - r.powf((g + 1.0) / g);
@@ -259,7 +269,11 @@ impl LiquidTankLeak {
     pub fn outflow(&self, dt_s: f64, t_max_s: f64) -> Result<Release, GasError> {
         require_positive("tank_area_m2", self.tank_area_m2, "tank cross-section")?;
         require_non_negative("head_m", self.head_m, "liquid level above the hole")?;
-        require_non_negative("overpressure_pa", self.overpressure_pa, "gauge pad pressure")?;
+        require_non_negative(
+            "overpressure_pa",
+            self.overpressure_pa,
+            "gauge pad pressure",
+        )?;
         require_positive("hole_area_m2", self.hole_area_m2, "hole area")?;
         require_positive("cd", self.cd, "discharge coefficient")?;
         require_positive("density_kg_m3", self.density_kg_m3, "liquid density")?;
@@ -377,7 +391,8 @@ impl PipelineRupture {
             let t = i as f64 * dt_s;
             times.push(t);
             rates.push(
-                q0 / (1.0 + alpha) * ((-t / (alpha * alpha * beta)).exp() + alpha * (-t / beta).exp()),
+                q0 / (1.0 + alpha)
+                    * ((-t / (alpha * alpha * beta)).exp() + alpha * (-t / beta).exp()),
             );
         }
         Ok(Release::TimeSeries {
@@ -412,8 +427,10 @@ mod tests {
         let g: f64 = 1.4;
         let crit = (2.0 / (g + 1.0)).powf(g / (g - 1.0));
         let p0 = 1e6;
-        let (a, ca) = gas_orifice_rate(p0, 300.0, p0 * crit * 0.999_999, 1e-4, 1.0, g, 0.028).unwrap();
-        let (b, cb) = gas_orifice_rate(p0, 300.0, p0 * crit * 1.000_001, 1e-4, 1.0, g, 0.028).unwrap();
+        let (a, ca) =
+            gas_orifice_rate(p0, 300.0, p0 * crit * 0.999_999, 1e-4, 1.0, g, 0.028).unwrap();
+        let (b, cb) =
+            gas_orifice_rate(p0, 300.0, p0 * crit * 1.000_001, 1e-4, 1.0, g, 0.028).unwrap();
         assert!(ca && !cb);
         assert!((a - b).abs() / a < 1e-4);
     }
@@ -430,8 +447,12 @@ mod tests {
             friction_factor: 0.01,
         };
         let r = p.outflow(ch4, 0.5, 20_000.0).unwrap();
-        let m0 = 50e5 * std::f64::consts::PI * 0.0225 * 5000.0 * ch4.molar_mass_kg_mol
-            / (R_GAS * 288.0);
-        assert!((r.total_mass() / m0 - 1.0).abs() < 0.01, "{} vs {m0}", r.total_mass());
+        let m0 =
+            50e5 * std::f64::consts::PI * 0.0225 * 5000.0 * ch4.molar_mass_kg_mol / (R_GAS * 288.0);
+        assert!(
+            (r.total_mass() / m0 - 1.0).abs() < 0.01,
+            "{} vs {m0}",
+            r.total_mass()
+        );
     }
 }

@@ -68,7 +68,11 @@ pub enum Terrain {
 impl Terrain {
     /// Terrain class from a roughness length z0 (m).
     pub fn from_roughness(z0_m: f64) -> Self {
-        if z0_m >= 0.3 { Self::Urban } else { Self::Rural }
+        if z0_m >= 0.3 {
+            Self::Urban
+        } else {
+            Self::Rural
+        }
     }
 }
 

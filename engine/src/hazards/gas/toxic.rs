@@ -191,7 +191,12 @@ mod tests {
 
     #[test]
     fn accumulation_matches_constant_exposure() {
-        let spec = GridSpec { width: 3, height: 2, cell_size: 1.0, origin: [0.0, 0.0] };
+        let spec = GridSpec {
+            width: 3,
+            height: 2,
+            cell_size: 1.0,
+            origin: [0.0, 0.0],
+        };
         let mut e = ExposureGrids::new(spec, 2.0);
         let c = Grid::filled(spec, 1e-3f32);
         e.accumulate(&c, 1e-9); // step to the constant level

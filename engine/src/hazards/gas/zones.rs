@@ -112,7 +112,8 @@ pub fn contour_rings(field: &Grid<f32>, level: f64) -> Vec<Vec<[f64; 2]>> {
                 6 | 9 => &[(top, bottom)],
                 7 | 8 => &[(left, top)],
                 5 | 10 => {
-                    let centre = 0.25 * (tl.max(-1e300) + tr.max(-1e300) + br.max(-1e300) + bl.max(-1e300));
+                    let centre =
+                        0.25 * (tl.max(-1e300) + tr.max(-1e300) + br.max(-1e300) + bl.max(-1e300));
                     let joined = centre >= level;
                     match (case, joined) {
                         (5, false) | (10, true) => &[(left, top), (bottom, right)],
@@ -163,7 +164,8 @@ fn point_in_ring(p: [f64; 2], ring: &[[f64; 2]]) -> bool {
     let mut inside = false;
     for w in ring.windows(2) {
         let (a, b) = (w[0], w[1]);
-        if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+        if (a[1] > p[1]) != (b[1] > p[1])
+            && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
         {
             inside = !inside;
         }
@@ -172,7 +174,10 @@ fn point_in_ring(p: [f64; 2], ring: &[[f64; 2]]) -> bool {
 }
 
 fn signed_area(ring: &[[f64; 2]]) -> f64 {
-    ring.windows(2).map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1]).sum::<f64>() * 0.5
+    ring.windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .sum::<f64>()
+        * 0.5
 }
 
 /// Polygons (outer ring first, then holes; RFC 7946 winding) of the region where
@@ -193,7 +198,7 @@ pub fn contour_polygons(field: &Grid<f32>, level: f64) -> Vec<Vec<Vec<[f64; 2]>>
         .collect();
     let mut polys: Vec<(usize, Vec<Vec<[f64; 2]>>)> = Vec::new();
     for (i, r) in rings.iter().enumerate() {
-        if depth[i] % 2 == 0 {
+        if depth[i].is_multiple_of(2) {
             let mut outer = r.clone();
             if signed_area(&outer) < 0.0 {
                 outer.reverse();
@@ -202,7 +207,7 @@ pub fn contour_polygons(field: &Grid<f32>, level: f64) -> Vec<Vec<Vec<[f64; 2]>>
         }
     }
     for (i, r) in rings.iter().enumerate() {
-        if depth[i] % 2 == 1 {
+        if !depth[i].is_multiple_of(2) {
             // Attach the hole to the innermost outer ring that contains it.
             let parent = polys
                 .iter_mut()
@@ -245,7 +250,12 @@ mod tests {
     #[test]
     fn circle_contour_has_circle_area() {
         // Field = distance-based cone; the 0.5 contour is a circle of radius 20 m.
-        let spec = GridSpec { width: 101, height: 101, cell_size: 1.0, origin: [-50.5, -50.5] };
+        let spec = GridSpec {
+            width: 101,
+            height: 101,
+            cell_size: 1.0,
+            origin: [-50.5, -50.5],
+        };
         let g = Grid::from_fn(spec, |c, r| {
             let [x, y] = spec.cell_center(c, r);
             (1.0 - (x * x + y * y).sqrt() / 40.0) as f32
@@ -259,7 +269,12 @@ mod tests {
 
     #[test]
     fn annulus_gives_a_hole() {
-        let spec = GridSpec { width: 81, height: 81, cell_size: 1.0, origin: [-40.5, -40.5] };
+        let spec = GridSpec {
+            width: 81,
+            height: 81,
+            cell_size: 1.0,
+            origin: [-40.5, -40.5],
+        };
         let g = Grid::from_fn(spec, |c, r| {
             let [x, y] = spec.cell_center(c, r);
             let d = (x * x + y * y).sqrt();
@@ -268,7 +283,14 @@ mod tests {
         let polys = contour_polygons(&g, 0.5);
         assert_eq!(polys.len(), 1);
         assert_eq!(polys[0].len(), 2, "outer ring and one hole");
-        let json = zones_geojson(&g, &[ZoneLevel { name: "x".into(), threshold: 0.5 }], "1");
+        let json = zones_geojson(
+            &g,
+            &[ZoneLevel {
+                name: "x".into(),
+                threshold: 0.5,
+            }],
+            "1",
+        );
         assert!(json.contains("MultiPolygon"));
     }
 }
