@@ -8,6 +8,7 @@ pub mod dense;
 pub mod plume;
 pub mod pool;
 pub mod puff;
+pub mod release;
 pub mod source;
 pub mod stability;
 pub mod toxic;

@@ -19,10 +19,11 @@
 //! - RFC 7946, The GeoJSON Format (2016).
 
 use crate::world::Grid;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A threat level: name and threshold in the field's unit.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ZoneLevel {
     /// e.g. "AEGL-3".
     pub name: String,
