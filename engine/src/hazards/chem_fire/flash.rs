@@ -71,3 +71,21 @@ pub fn plume_flammable_mass(
     }
     m * dx * dy * dz
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hazards::gas::stability::{Stability, Terrain};
+
+    #[test]
+    fn flammable_mass_is_below_airborne_mass_to_lel() {
+        // All mass within x_LEL was released in the last x_LEL/u seconds: the flammable
+        // part can only be a fraction of Q·x_LEL/u.
+        let lel = 0.05 * 101_325.0 * 0.016 / (8.314 * 293.15);
+        let uel = 3.0 * lel;
+        let p = GaussianPlume::new(10.0, 2.0, 0.0, Stability::F, Terrain::Rural, None).unwrap();
+        let x = p.distance_to(lel, 0.0).unwrap();
+        let m = plume_flammable_mass(&p, lel, uel, 48);
+        assert!(m > 0.0 && m < 10.0 * x / 2.0, "{m} vs {}", 10.0 * x / 2.0);
+    }
+}

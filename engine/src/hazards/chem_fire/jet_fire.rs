@@ -77,3 +77,18 @@ impl JetFire {
         distance_to_level(|x| self.flux_at(x), q_w_m2)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn far_field_follows_inverse_square() {
+        // Point source: q·r² is constant apart from the slow change of τ.
+        let j = JetFire::new(1.0, 50e6, 100.0, 0.0, 293.15, 0.0);
+        let (q1, q2) = (j.flux_at(200.0), j.flux_at(400.0));
+        assert!((q1 / q2 - 4.0).abs() < 0.05, "{}", q1 / q2);
+        let d = j.distance_to_flux(5000.0).unwrap();
+        assert!((j.flux_at(d) / 5000.0 - 1.0).abs() < 1e-3);
+    }
+}
