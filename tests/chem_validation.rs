@@ -41,7 +41,7 @@ fn purple_book_co_plume_and_probit() {
 }
 
 /// Briggs (1973) rural and McElroy–Pooler urban formulas as tabulated in CCPS (2000)
-/// Table 2.10, hand-evaluated at x = 1000 m. Tolerance 1e-6 relative (same formula,
+/// (§2.1, dispersion coefficients), hand-evaluated at x = 1000 m. Tolerance 1e-6 relative (same formula,
 /// checks coefficients and branches).
 #[test]
 fn briggs_sigmas_by_hand() {
@@ -87,8 +87,8 @@ fn briggs_sigmas_by_hand() {
     }
 }
 
-/// Pasquill (1961) stability table as reproduced in Turner (1994) Table 1-1 and CCPS
-/// (2000) Table 2.9: exact class expected.
+/// Pasquill (1961) stability table as reproduced in Turner (1994) ch. 1 and CCPS (2000)
+/// §2.1: exact class expected.
 #[test]
 fn turner_reproduces_pasquill_table() {
     // Strong insolation (sun > 60°), wind < 2 m/s → A.
@@ -139,7 +139,7 @@ fn eisenberg_probit_matches_dose_data() {
 }
 
 /// Overpressure lethality probit Pr = −77.1 + 6.91 ln p (Eisenberg 1975, CCPS 2000
-/// Table 2.?): 50 % at p = exp(82.1/6.91) = 144.6 kPa; 1 % at 103 kPa (≈ 15 psi, the
+/// §2.3.1): 50 % at p = exp(82.1/6.91) = 144.6 kPa; 1 % at 103 kPa (≈ 15 psi, the
 /// lung-damage threshold quoted by CCPS). Tolerance ±1 kPa (rounding of the constants).
 #[test]
 fn overpressure_probit_points() {
@@ -150,7 +150,7 @@ fn overpressure_probit_points() {
     assert!(overpressure_probit(15.0 * PSI) > overpressure_probit(1.0 * PSI));
 }
 
-/// Probit ↔ probability table (Finney 1971, Table I; Crowl & Louvar Table 2-4):
+/// Probit ↔ probability table (Finney 1971, Table I; reproduced in Crowl & Louvar ch. 2):
 /// 10 % ↔ 3.72, 50 % ↔ 5.00, 90 % ↔ 6.28, 99 % ↔ 7.33. Tolerance ±0.002.
 #[test]
 #[allow(clippy::approx_constant)] // 6.28 is the tabulated probit for 90 %, not τ
@@ -166,7 +166,8 @@ fn probit_table() {
     }
 }
 
-/// Crowl & Louvar, Chemical Process Safety (2nd ed. 2002), Example 4-1: benzene
+/// Crowl & Louvar, Chemical Process Safety (2nd ed. 2002), ch. 4 worked example on
+/// liquid flow through a hole (values as recalled; verify against the book): benzene
 /// (SG 0.8794) leaks from a 1/4-in hole in a pipeline at 100 psig, C0 = 0.61:
 /// Qm = 1.48 lbm/s; over 90 min about 8000 lbm are spilled. Tolerance 1 %.
 #[test]
@@ -178,7 +179,8 @@ fn crowl_louvar_benzene_pipe_leak() {
     assert!((total - 8000.0).abs() < 80.0, "{total} lbm");
 }
 
-/// Crowl & Louvar (2nd ed.), Example 4-2: benzene tank, 8 ft diameter, liquid 12 ft
+/// Crowl & Louvar (2nd ed.), ch. 4 worked example on tank draining (values as recalled;
+/// verify against the book): benzene tank, 8 ft diameter, liquid 12 ft
 /// above a 1-in hole, padded at 1 atm gauge, C0 = 0.61: 4512 gal spilled, drained in
 /// 3394 s (56.6 min; the book's closed-form result). Our RK4 integration of the falling
 /// head must match within 0.5 %.
@@ -204,7 +206,8 @@ fn crowl_louvar_tank_drain() {
     );
 }
 
-/// Crowl & Louvar (2nd ed.), Example 4-6: nitrogen at 200 psig and 80 °F through a
+/// Crowl & Louvar (2nd ed.), ch. 4 worked example on choked gas flow (values as
+/// recalled; verify against the book): nitrogen at 200 psig and 80 °F through a
 /// 0.1-in hole (C0 = 1, γ = 1.4): choked, Qm ≈ 0.038 lbm/s. Tolerance 2 % (the book
 /// rounds intermediate values).
 #[test]

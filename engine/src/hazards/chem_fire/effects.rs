@@ -23,7 +23,7 @@
 //! - Eisenberg, N. A., Lynch, C. J., Breeding, R. J. (1975), Vulnerability model,
 //!   US Coast Guard report CG-D-136-75.
 //! - CCPS (2000), Guidelines for Chemical Process Quantitative Risk Analysis, 2nd ed.,
-//!   Table 2.?? (probit equations).
+//!   §2.3.1 (probit equations for fire and explosion effects).
 //! - Kinney, G. F., Graham, K. J. (1985), Explosive Shocks in Air, 2nd ed., Springer.
 //! - Crowl, D. A., Louvar, J. F. (2011), Chemical Process Safety, 3rd ed., eq. 6-23/6-24.
 //! - Pietersen, C. M., Huerta, S. C. (1985), Analysis of the LPG incident in San Juanico,

@@ -23,7 +23,7 @@
 //!   Contract Research Report 17/1988 (Figures 3–4).
 //! - CCPS (1999), Guidelines for Consequence Analysis of Chemical Releases, §2.3.2
 //!   (piecewise-linear fits of the workbook curves, as used in TSCREEN).
-//! - Crowl, D. A., Louvar, J. F. (2011), Chemical Process Safety, 3rd ed., Table 5-?.
+//! - Crowl, D. A., Louvar, J. F. (2011), Chemical Process Safety, 3rd ed., §5 (dense gas).
 
 use super::G;
 
