@@ -38,7 +38,8 @@ fn threat_zone(c: &mut Criterion) {
     c.bench_function("calc_plume_chlorine", |b| {
         let input = PlumeCalcInput {
             chemical: "chlorine".into(),
-            rate_kg_s: 1.0,
+            rate_kg_s: Some(1.0),
+            mass_kg: None,
             duration_s: 1800.0,
             wind_m_s: 3.0,
             stability: Some(Stability::D),

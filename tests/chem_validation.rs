@@ -326,7 +326,8 @@ fn calc_rejects_impossible_inputs() {
     let l = lib();
     let mut input = PlumeCalcInput {
         chemical: "chlorine".into(),
-        rate_kg_s: 1.0,
+        rate_kg_s: Some(1.0),
+        mass_kg: None,
         duration_s: 600.0,
         wind_m_s: 0.0,
         stability: Some(Stability::D),
@@ -341,9 +342,17 @@ fn calc_rejects_impossible_inputs() {
     };
     assert!(input.run(&l).unwrap_err().to_string().contains("wind"));
     input.wind_m_s = 3.0;
-    input.rate_kg_s = -1.0;
+    input.rate_kg_s = Some(-1.0);
     assert!(input.run(&l).unwrap_err().to_string().contains("rate_kg_s"));
-    input.rate_kg_s = 1.0;
+    input.rate_kg_s = None;
+    input.mass_kg = Some(-5.0);
+    assert!(input.run(&l).unwrap_err().to_string().contains("mass_kg"));
+    input.mass_kg = Some(500.0);
+    let puff = input.run(&l).unwrap();
+    assert!(puff.model.starts_with("gaussian puff"), "{}", puff.model);
+    assert!(puff.zones[0].distance_m.unwrap() > 0.0);
+    input.mass_kg = None;
+    input.rate_kg_s = Some(1.0);
     input.chemical = "amonia".into();
     assert!(input.run(&l).unwrap_err().to_string().contains("ammonia"));
     input.chemical = "chlorine".into();

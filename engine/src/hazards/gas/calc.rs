@@ -1,12 +1,13 @@
-//! `calc plume`: threat-zone distances of a continuous release at the chemical's levels of
+//! `calc plume`: threat-zone distances of a continuous (plume) or instantaneous (puff,
+//! peak concentration at the puff centre) release at the chemical's levels of
 //! concern, choosing Gaussian or dense-gas (Britter–McQuaid) dispersion by the
 //! Britter–McQuaid density criterion. Input is a serde struct (CLI flags or JSON), output
 //! is serialisable (`--json`) with a human-readable `to_text()`.
 
 use super::GasError;
-use super::dense::{bm_plume_distance, is_dense_continuous};
+use super::dense::{bm_plume_distance, is_dense_continuous, is_dense_instantaneous};
 use super::plume::{GaussianPlume, max_distance_where};
-use super::stability::{Stability, Terrain, turner_class, wind_at_height};
+use super::stability::{Stability, Terrain, briggs_sigmas, turner_class, wind_at_height};
 use crate::hazards::chemicals::{ChemError, ChemicalLibrary, kg_m3_to_ppm, ppm_to_kg_m3};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -58,8 +59,12 @@ fn default_air_t() -> f64 {
 pub struct PlumeCalcInput {
     /// Chemical name or alias.
     pub chemical: String,
-    /// Release rate, kg/s.
-    pub rate_kg_s: f64,
+    /// Continuous release rate, kg/s (give this or `mass_kg`).
+    #[serde(default)]
+    pub rate_kg_s: Option<f64>,
+    /// Instantaneous release mass, kg (give this or `rate_kg_s`).
+    #[serde(default)]
+    pub mass_kg: Option<f64>,
     /// Release duration, s (default 3600).
     #[serde(default = "default_duration")]
     pub duration_s: f64,
@@ -139,12 +144,25 @@ impl PlumeCalcInput {
     /// Runs the calculation against `lib`.
     pub fn run(&self, lib: &ChemicalLibrary) -> Result<PlumeCalcResult, CalcError> {
         let chem = lib.find(&self.chemical)?;
-        if !(self.rate_kg_s.is_finite() && self.rate_kg_s > 0.0) {
-            return Err(invalid(
-                "rate_kg_s",
-                &format!("must be > 0 kg/s, found {}", self.rate_kg_s),
-            ));
-        }
+        let (rate, mass) = match (self.rate_kg_s, self.mass_kg) {
+            (Some(r), None) if r.is_finite() && r > 0.0 => (r, None),
+            (Some(r), None) => {
+                return Err(invalid(
+                    "rate_kg_s",
+                    &format!("must be > 0 kg/s, found {r}"),
+                ));
+            }
+            (None, Some(m)) if m.is_finite() && m > 0.0 => (0.0, Some(m)),
+            (None, Some(m)) => {
+                return Err(invalid("mass_kg", &format!("must be > 0 kg, found {m}")));
+            }
+            _ => {
+                return Err(invalid(
+                    "rate_kg_s",
+                    "give exactly one of rate_kg_s (continuous) or mass_kg (instantaneous)",
+                ));
+            }
+        };
         if !(self.wind_m_s.is_finite() && self.wind_m_s >= 0.5) {
             return Err(invalid(
                 "wind_m_s",
@@ -193,11 +211,14 @@ impl PlumeCalcInput {
         let rho_gas = chem.vapour_density_kg_m3(t_rel);
         let rho_air =
             101_325.0 * 0.028_96 / (crate::hazards::chemicals::R_GAS * self.air_temperature_k);
-        let q_vol = self.rate_kg_s / rho_gas;
-        let dense = self.release_height_m < 1.0
+        let q_vol = rate / rho_gas;
+        let dense_puff = mass
+            .is_some_and(|m| is_dense_instantaneous(rho_gas, rho_air, m / rho_gas, self.wind_m_s));
+        let dense = mass.is_none()
+            && self.release_height_m < 1.0
             && is_dense_continuous(rho_gas, rho_air, q_vol, self.wind_m_s);
         let plume = GaussianPlume::new(
-            self.rate_kg_s,
+            rate.max(1.0),
             u,
             self.release_height_m,
             stability,
@@ -205,7 +226,17 @@ impl PlumeCalcInput {
             Some(self.duration_s),
         )?;
         let z = self.receptor_height_m;
-        let peak = |x: f64| plume.concentration_at(x, 0.0, z, x / u + 0.5 * self.duration_s);
+        let h = self.release_height_m;
+        let peak = |x: f64| match mass {
+            // Centre of a Gaussian puff with ground reflection (σx = σy).
+            Some(m) => {
+                let (sy, sz) = briggs_sigmas(stability, terrain, x);
+                let vert = (-(z - h).powi(2) / (2.0 * sz * sz)).exp()
+                    + (-(z + h).powi(2) / (2.0 * sz * sz)).exp();
+                m / ((2.0 * std::f64::consts::PI).powf(1.5) * sy * sy * sz) * vert
+            }
+            None => plume.concentration_at(x, 0.0, z, x / u + 0.5 * self.duration_s),
+        };
         let levels: Vec<(String, f64)> = match &self.levels {
             Some(l) => l.iter().map(|l| (l.name.clone(), l.ppm)).collect(),
             None => chem.default_levels_ppm(),
@@ -252,6 +283,10 @@ impl PlumeCalcInput {
             chemical: chem.name.clone(),
             model: if dense {
                 "dense (Britter-McQuaid)".into()
+            } else if dense_puff {
+                "gaussian puff (dense-gas criterion met; passive estimate)".into()
+            } else if mass.is_some() {
+                "gaussian puff".into()
             } else {
                 "gaussian".into()
             },
