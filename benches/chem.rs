@@ -89,9 +89,22 @@ fn threat_zone(c: &mut Criterion) {
 }
 
 fn field_update(c: &mut Criterion) {
-    // 100 puffs spread over 20 min of travel in a turning wind.
-    let mut t = tracker(1000.0, 10.0);
-    t.advance(1000.0, |x, y, _| (3.0 - 2e-4 * y, 1.0 + 2e-4 * x));
+    // 100 puffs over ~17 min of travel (stable class F, 10 m release height, so that
+    // consecutive puffs stay further apart than the merge distance of 0.25 σ).
+    let cfg = PuffConfig {
+        source_xy_m: [0.0, 0.0],
+        release_height_m: 10.0,
+        stability: Stability::F,
+        terrain: Terrain::Rural,
+        emit_interval_s: 10.0,
+        initial_sigma_m: 5.0,
+    };
+    let release = Release::Continuous {
+        rate_kg_s: 1.0,
+        duration_s: 1000.0,
+    };
+    let mut t = PuffTracker::new(cfg, release).unwrap();
+    t.advance(1000.0, |_, _, _| (3.0, 1.0));
     assert_eq!(t.puffs().len(), 100);
     let spec = GridSpec {
         width: 1000,

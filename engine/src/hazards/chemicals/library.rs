@@ -220,3 +220,33 @@ fn validate(c: &Chemical) -> Result<(), ChemError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_file_overrides_and_parse_errors_have_positions() {
+        let mut lib = ChemicalLibrary::load_builtin().unwrap();
+        let n = lib.chemicals().len();
+        let mut cl = lib.find("chlorine").unwrap().clone();
+        cl.liquid.density_kg_m3 = 1400.0;
+        let text = format!("(chemicals: [{}])", ron::to_string(&cl).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mine.ron");
+        std::fs::write(&path, text).unwrap();
+        lib.load_file(&path).unwrap();
+        assert_eq!(lib.chemicals().len(), n);
+        assert_eq!(lib.find("Cl2").unwrap().liquid.density_kg_m3, 1400.0);
+        std::fs::write(&path, "(chemicals: [\n  (name: \"x\", bogus: 1)\n])").unwrap();
+        let e = lib.load_file(&path).unwrap_err().to_string();
+        assert!(e.contains("mine.ron:2:"), "{e}");
+        let bad = ChemicalLibrary::parse("(chemicals: [])", "x").unwrap();
+        assert!(
+            bad.find("chlorine")
+                .unwrap_err()
+                .to_string()
+                .contains("known chemicals")
+        );
+    }
+}
