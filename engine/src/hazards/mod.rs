@@ -2,7 +2,10 @@
 //! [`crate::world::Grid`]s, unit-testable without the ECS) plus a thin ECS plugin.
 //! Hazard models never import agents; agents read hazard fields through small queries.
 
+pub mod chem_fire;
+pub mod chemicals;
 pub mod fire;
+pub mod gas;
 
 use crate::sim::SimBuilder;
 
