@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::scenario::types::LandCover;
 use crate::sim::Simulation;
 use crate::world::grid::Grid;
-use crate::world::raster::{self, Ramp, RasterError};
+use crate::world::raster::{self, RasterError};
 pub use summary::RunSummary;
 
 /// Why outputs could not be written.
@@ -43,17 +43,7 @@ fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -
     }
 }
 
-/// A raster result to write under `rasters/`.
-pub struct NamedRaster {
-    /// File stem, e.g. `max_depth_m`.
-    pub name: String,
-    /// Values (NaN = no data).
-    pub grid: Grid<f32>,
-    /// Colour ramp of the PNG.
-    pub ramp: Ramp,
-    /// Value range mapped onto the ramp; `None` uses the data's range.
-    pub range: Option<(f32, f32)>,
-}
+pub use crate::sim::outputs::{NamedRaster, RunOutputs};
 
 /// WorldCover code used to colour a land-cover class (see [`raster::land_cover_color`]).
 pub fn worldcover_code(class: LandCover) -> u8 {
@@ -72,25 +62,6 @@ pub fn worldcover_code(class: LandCover) -> u8 {
 /// Hillshaded hypsometric RGBA image of the terrain.
 pub fn terrain_rgba(elevation: &Grid<f32>) -> Vec<u8> {
     raster::shaded_relief(elevation)
-}
-
-/// The rasters every run writes: terrain and layers, then each hazard's results.
-pub fn final_rasters(sim: &Simulation) -> Vec<NamedRaster> {
-    let t = sim.terrain();
-    vec![
-        NamedRaster {
-            name: "elevation_m".into(),
-            grid: t.elevation.clone(),
-            ramp: Ramp::Terrain,
-            range: None,
-        },
-        NamedRaster {
-            name: "manning_n".into(),
-            grid: t.manning.clone(),
-            ramp: Ramp::Viridis,
-            range: None,
-        },
-    ]
 }
 
 /// Writes the run directory `out` for a finished (or stopped) simulation and returns its
@@ -159,10 +130,18 @@ fn write_into(
             .to_jsonl(),
     )?;
     write("timeseries.csv", &sim.series().to_csv())?;
-    let rasters = final_rasters(sim);
+    let outputs = sim.collect_outputs();
+    let rasters = &outputs.rasters;
     let spec = sim.terrain().spec;
     let (w, h) = (spec.width as u32, spec.height as u32);
-    for r in &rasters {
+    for (rel, text) in &outputs.files {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).map_err(io("create", parent))?;
+        }
+        fs::write(&p, text).map_err(io("write", &p))?;
+    }
+    for r in rasters {
         if ascii {
             raster::write_ascii(
                 &rasters_dir.join(format!("{}.asc", r.name)),
@@ -195,7 +174,7 @@ fn write_into(
             &raster::land_cover_rgba(&lc),
         )?;
     }
-    let summary = RunSummary::of(sim, &rasters);
+    let summary = RunSummary::of(sim, &outputs);
     write("summary.json", &summary.to_json())?;
     Ok(summary)
 }

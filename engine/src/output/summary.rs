@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::NamedRaster;
+use super::RunOutputs;
 use crate::sim::Simulation;
 use crate::sim::events::EventKind;
 
@@ -32,6 +32,10 @@ pub struct RunSummary {
     pub final_values: Vec<(String, f64)>,
     /// Raster files written (stems).
     pub rasters: Vec<String>,
+    /// Extra files written (paths relative to the run folder).
+    pub files: Vec<String>,
+    /// Per-capability results (e.g. `"fire"` → burned area).
+    pub results: Vec<(String, serde_json::Value)>,
 }
 
 /// Grid geometry in the summary.
@@ -53,7 +57,7 @@ pub struct GridSummary {
 
 impl RunSummary {
     /// Summarises `sim`.
-    pub fn of(sim: &Simulation, rasters: &[NamedRaster]) -> Self {
+    pub fn of(sim: &Simulation, outputs: &RunOutputs) -> Self {
         let t = sim.terrain();
         let mut events: Vec<(EventKind, usize)> = Vec::new();
         for e in sim.events() {
@@ -89,7 +93,9 @@ impl RunSummary {
             },
             events,
             final_values,
-            rasters: rasters.iter().map(|r| r.name.clone()).collect(),
+            rasters: outputs.rasters.iter().map(|r| r.name.clone()).collect(),
+            files: outputs.files.iter().map(|f| f.0.clone()).collect(),
+            results: outputs.summary.clone(),
         }
     }
 

@@ -37,6 +37,9 @@ pub fn check_scenario(s: &Scenario, memory_bytes: u64) -> Vec<Problem> {
     check_map(s, memory_bytes, &mut out);
     check_layers(s, &mut out);
     check_weather(s, &mut out);
+    for (i, h) in s.hazards.iter().enumerate() {
+        h.check(&index("hazards", i), &mut out);
+    }
     out
 }
 

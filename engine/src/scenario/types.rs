@@ -41,9 +41,17 @@ pub struct Scenario {
     pub injects: Vec<InjectSpec>,
 }
 
-/// Hazard sources. Each hazard capability adds its variant here.
+/// Hazard sources. Each hazard capability adds its variant here, and an arm to
+/// [`HazardSpec::check`] and to `crate::hazards::install`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum HazardSpec {}
+
+impl HazardSpec {
+    /// Reports out-of-range values of this hazard at `path` (e.g. `hazards[2]`).
+    pub fn check(&self, _path: &str, _out: &mut Vec<super::problem::Problem>) {
+        match *self {}
+    }
+}
 
 /// Response teams (filled in by the agents capability).
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -16,6 +16,18 @@ pub enum EventKind {
     RainStarted,
     /// Rain stopped.
     RainStopped,
+    /// A hazard source began (release, ignition, inflow, breach).
+    HazardStarted,
+    /// A hazard source stopped (release ended, breach fully open, fire out).
+    HazardEnded,
+    /// A hazard field first exceeded a level of concern (AEGL, thermal, depth …).
+    LevelExceeded,
+    /// A wildland fire ignited a spot fire ahead of the front.
+    SpotFireIgnited,
+    /// Fire crossed a fireline or barrier.
+    FirelineBreached,
+    /// A levee or dam breach began to open.
+    BreachStarted,
 }
 
 /// One logged fact.

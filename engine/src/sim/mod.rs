@@ -13,6 +13,7 @@ pub mod clock;
 pub mod events;
 pub mod inputs;
 pub mod metrics;
+pub mod outputs;
 pub mod snapshot;
 
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use clock::SimClock;
 use events::{EventKind, EventLog, SimEvent};
 use inputs::WeatherWatch;
 use metrics::{MetricsRow, TimeSeries};
+use outputs::{NamedRaster, OutputFn, OutputProviders, RunOutputs};
 use snapshot::{ResourceSlot, SnapshotError, StateSlot};
 
 /// The ordered phases of a tick.
@@ -50,6 +52,37 @@ pub enum SimSet {
     Actions,
     /// Metrics and time series.
     Metrics,
+}
+
+/// Order of the hazards inside [`SimSet::Hazards`]: each runs after the one before, so
+/// a hazard reads the fields of earlier ones as they are at the end of the tick.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HazardSet {
+    /// Flood inundation.
+    Flood,
+    /// Gas dispersion and toxic dose.
+    Gas,
+    /// Wildland fire.
+    Fire,
+    /// Pool/jet fires, BLEVE, explosions.
+    ChemFire,
+}
+
+/// Order of the metric collectors inside [`SimSet::Metrics`]; `Record` writes the row.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MetricsSet {
+    /// Weather columns.
+    Weather,
+    /// Flood columns.
+    Flood,
+    /// Gas columns.
+    Gas,
+    /// Fire columns.
+    Fire,
+    /// Chemical fire columns.
+    ChemFire,
+    /// Appends the row to the time series.
+    Record,
 }
 
 /// The loaded scenario, shared read-only by systems.
@@ -90,6 +123,20 @@ impl SimBuilder<'_> {
         R: Resource + serde::Serialize + serde::de::DeserializeOwned,
     {
         self.slots.push(Box::new(ResourceSlot::<R>::new(name)));
+    }
+
+    /// Registers a function that adds this capability's rasters, files and summary
+    /// entries to the run's outputs.
+    pub fn add_outputs(&mut self, f: OutputFn) {
+        self.world
+            .get_resource_or_init::<OutputProviders>()
+            .0
+            .push(f);
+    }
+
+    /// The scenario being built.
+    pub fn scenario(&self) -> Arc<LoadedScenario> {
+        Arc::clone(&self.world.resource::<ScenarioRes>().0)
     }
 }
 
@@ -137,6 +184,28 @@ impl Simulation {
             )
                 .chain(),
         );
+        schedule.configure_sets(
+            (
+                HazardSet::Flood,
+                HazardSet::Gas,
+                HazardSet::Fire,
+                HazardSet::ChemFire,
+            )
+                .chain()
+                .in_set(SimSet::Hazards),
+        );
+        schedule.configure_sets(
+            (
+                MetricsSet::Weather,
+                MetricsSet::Flood,
+                MetricsSet::Gas,
+                MetricsSet::Fire,
+                MetricsSet::ChemFire,
+                MetricsSet::Record,
+            )
+                .chain()
+                .in_set(SimSet::Metrics),
+        );
         let weather = WeatherNow::at(&loaded.scenario.weather, 0.0);
         world.insert_resource(terrain);
         world.insert_resource(ScenarioRes(Arc::new(loaded)));
@@ -151,6 +220,7 @@ impl Simulation {
         world.insert_resource(EventLog::default());
         world.insert_resource(MetricsRow::default());
         world.insert_resource(TimeSeries::new(run.outputs.timeseries_interval_s));
+        world.insert_resource(OutputProviders::default());
         let mut slots: Vec<Box<dyn StateSlot>> = Vec::new();
         {
             let mut b = SimBuilder {
@@ -166,11 +236,10 @@ impl Simulation {
             b.snapshot_resource::<TimeSeries>("timeseries");
             b.schedule
                 .add_systems(inputs::update_weather.in_set(SimSet::Inputs));
-            b.schedule.add_systems(
-                (metrics::weather_metrics, metrics::record_row)
-                    .chain()
-                    .in_set(SimSet::Metrics),
-            );
+            b.schedule
+                .add_systems(metrics::weather_metrics.in_set(MetricsSet::Weather));
+            b.schedule
+                .add_systems(metrics::record_row.in_set(MetricsSet::Record));
             crate::hazards::install(&mut b);
         }
         schedule.initialize(&mut world).map_err(|e| {
@@ -288,6 +357,29 @@ impl Simulation {
     /// Hash of the scenario text.
     pub fn scenario_hash(&self) -> u64 {
         self.scenario_hash
+    }
+
+    /// Rasters, files and summary entries of the current state: terrain layers first,
+    /// then every capability's in registration order.
+    pub fn collect_outputs(&self) -> RunOutputs {
+        let t = self.terrain();
+        let mut out = RunOutputs::default();
+        out.rasters.push(NamedRaster {
+            name: "elevation_m".into(),
+            grid: t.elevation.clone(),
+            ramp: crate::world::raster::Ramp::Terrain,
+            range: None,
+        });
+        out.rasters.push(NamedRaster {
+            name: "manning_n".into(),
+            grid: t.manning.clone(),
+            ramp: crate::world::raster::Ramp::Viridis,
+            range: None,
+        });
+        for f in &self.world.resource::<OutputProviders>().0 {
+            f(&self.world, &mut out);
+        }
+        out
     }
 
     /// The complete dynamic state as bytes.
