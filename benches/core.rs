@@ -43,12 +43,12 @@ fn core(c: &mut Criterion) {
     });
     let s = sim();
     c.bench_function("snapshot_2000x2000", |b| {
-        b.iter(|| black_box(s.snapshot().unwrap().len()))
+        b.iter(|| black_box(s.snapshot().unwrap().len()));
     });
     let mut g = c.benchmark_group("build");
     g.sample_size(10);
     g.bench_function("build_2000x2000_hills", |b| {
-        b.iter(|| black_box(sim().time_s()))
+        b.iter(|| black_box(sim().time_s()));
     });
     g.finish();
 }
