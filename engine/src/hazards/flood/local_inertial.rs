@@ -46,7 +46,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::state::{Core, Edge, Forcing, G, RowStat, cbrt_pos};
+use super::state::{Core, Edge, Forcing, G, RowStat, cbrt_pos, inv_cbrt_pos};
 
 /// Scratch and face state of the local inertial solver.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -65,6 +65,8 @@ pub struct LocalInertial {
     qy_raw: Vec<f32>,
     #[serde(skip)]
     scale: Vec<f32>,
+    #[serde(skip)]
+    ones: Vec<f32>,
 }
 
 /// Read-only inputs of one row task.
@@ -81,19 +83,22 @@ struct Ctx<'a> {
     f: &'a Forcing,
 }
 
-/// Raw discharge through an interior face from cell i to cell j.
+/// Raw discharge through an interior face from cell i to cell j (branch-free so the
+/// row loops vectorise).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn face(c: &Ctx<'_>, q0: f32, qsum: f32, hi: f32, zi: f32, hj: f32, zj: f32, nf: f32) -> f32 {
     let (ei, ej) = (zi + hi, zj + hj);
     let hf = ei.max(ej) - zi.max(zj);
     let hs = hf.max(c.dry);
-    let h73 = hs * hs * cbrt_pos(hs);
+    let y = inv_cbrt_pos(hs);
+    let y2 = y * y;
+    let hm73 = y2 * y2 * y2 * y;
     let qa = c.theta * q0 + (1.0 - c.theta) * 0.5 * qsum;
     let q =
-        (qa - G * hs * c.dt * (ej - ei) * c.inv_dx) / (1.0 + G * c.dt * nf * nf * q0.abs() / h73);
-    let donor_empty = (q > 0.0 && hi <= 0.0) || (q < 0.0 && hj <= 0.0);
-    if hf > c.dry && !donor_empty { q } else { 0.0 }
+        (qa - G * hs * c.dt * (ej - ei) * c.inv_dx) / (1.0 + G * c.dt * nf * nf * q0.abs() * hm73);
+    let donor_empty = (q > 0.0) & (hi <= 0.0) | (q < 0.0) & (hj <= 0.0);
+    if (hf > c.dry) & !donor_empty { q } else { 0.0 }
 }
 
 /// Outward discharge (m²/s) through an edge face of a cell (h, z, n) whose interior
@@ -132,6 +137,7 @@ impl LocalInertial {
             qx_raw: Vec::new(),
             qy_raw: Vec::new(),
             scale: Vec::new(),
+            ones: Vec::new(),
         }
     }
 
@@ -140,6 +146,7 @@ impl LocalInertial {
             self.qx_raw = vec![0.0; self.qx.len()];
             self.qy_raw = vec![0.0; self.qy.len()];
             self.scale = vec![1.0; cells];
+            self.ones = vec![1.0; self.qy.len() - cells];
         }
     }
 
@@ -223,19 +230,25 @@ impl LocalInertial {
             .enumerate()
             .for_each(|(r, srow)| {
                 let k = ctx.dt * ctx.inv_dx;
-                for c in cells[r].range() {
-                    let xw = qxr[r * (w + 1) + c];
-                    let xe = qxr[r * (w + 1) + c + 1];
-                    let yn = qyr[r * w + c];
-                    let ys = qyr[(r + 1) * w + c];
-                    let out = k * (xe.max(0.0) + (-xw).max(0.0) + ys.max(0.0) + (-yn).max(0.0));
-                    let h = ctx.h[r * w + c];
-                    srow[c] = if out > h { h / out * (1.0 - 1e-6) } else { 1.0 };
+                let rg = cells[r].range();
+                let (a, len) = (rg.start, rg.len());
+                let (xb, yb) = (r * (w + 1) + a, r * w + a);
+                let (xw, xe) = (&qxr[xb..xb + len], &qxr[xb + 1..xb + 1 + len]);
+                let (yn, ys) = (&qyr[yb..yb + len], &qyr[yb + w..yb + w + len]);
+                let (h, out) = (&ctx.h[yb..yb + len], &mut srow[a..a + len]);
+                for j in 0..len {
+                    let o = k
+                        * (xe[j].max(0.0) + (-xw[j]).max(0.0) + ys[j].max(0.0) + (-yn[j]).max(0.0));
+                    out[j] = if o > h[j] {
+                        h[j] / o * (1.0 - 1e-6)
+                    } else {
+                        1.0
+                    };
                 }
             });
 
         // Pass 3: scaled discharges, depth update, outputs.
-        let scale = &self.scale;
+        let (scale, ones) = (&self.scale, &self.ones);
         let (qya_main, qya_south) = self.qy.split_at_mut(ht * w);
         let dx = core.grid.cell_size;
         let (rain_mult, drain) = (core.rain_mult.as_deref(), core.drain_m_s.as_deref());
@@ -271,7 +284,7 @@ impl LocalInertial {
                     st,
                 };
                 update_row(
-                    &ctx3, qxr, qyr, scale, faces[r], cells[r], r, rain_mult, drain, dx, rows,
+                    &ctx3, qxr, qyr, scale, ones, faces[r], cells[r], r, rain_mult, drain, dx, rows,
                 );
             });
         // South edge faces: scale by their donor and store.
@@ -305,19 +318,31 @@ fn raw_row(
     );
     let qx0 = &qx[r * (w + 1)..(r + 1) * (w + 1)];
     let (lo, hi) = (fs.lo as usize, fs.hi as usize);
-    // Interior x faces k between cells k-1 and k.
-    for k in lo.max(1)..=hi.min(w - 1) {
-        let qsum = qx0[k - 1] + qx0[k + 1];
-        qxr[k] = face(
-            c,
-            qx0[k],
-            qsum,
-            h[k - 1],
-            z[k - 1],
-            h[k],
-            z[k],
-            0.5 * (n[k - 1] + n[k]),
+    // Interior x faces k between cells k-1 and k, on equal-length slices.
+    let (a, b) = (lo.max(1), hi.min(w - 1));
+    if a <= b {
+        let len = b + 1 - a;
+        let out = &mut qxr[a..a + len];
+        let (ql, q0, qr) = (
+            &qx0[a - 1..a - 1 + len],
+            &qx0[a..a + len],
+            &qx0[a + 1..a + 1 + len],
         );
+        let (hl, hr) = (&h[a - 1..a - 1 + len], &h[a..a + len]);
+        let (zl, zr) = (&z[a - 1..a - 1 + len], &z[a..a + len]);
+        let (nl, nr) = (&n[a - 1..a - 1 + len], &n[a..a + len]);
+        for j in 0..len {
+            out[j] = face(
+                c,
+                q0[j],
+                ql[j] + qr[j],
+                hl[j],
+                zl[j],
+                hr[j],
+                zr[j],
+                0.5 * (nl[j] + nr[j]),
+            );
+        }
     }
     if lo == 0 {
         let (hin, zin) = if w > 1 { (h[1], z[1]) } else { (h[0], z[0]) };
@@ -353,19 +378,24 @@ fn raw_row(
     } else {
         let up = (r - 1) * w;
         let (hu, zu, nu) = (&c.h[up..up + w], &c.z[up..up + w], &c.n[up..up + w]);
-        let qprev = &qy[up..up + w];
-        let qthis = &qy[r * w..(r + 1) * w];
-        let qnext = &qy[(r + 1) * w..(r + 2) * w];
-        for k in fs.range() {
-            qyr[k] = face(
+        let rg = fs.range();
+        let (a, len) = (rg.start, rg.len());
+        let qprev = &qy[up + a..up + a + len];
+        let qthis = &qy[r * w + a..r * w + a + len];
+        let qnext = &qy[(r + 1) * w + a..(r + 1) * w + a + len];
+        let (hu, zu, nu) = (&hu[a..a + len], &zu[a..a + len], &nu[a..a + len]);
+        let (hd, zd, nd) = (&h[a..a + len], &z[a..a + len], &n[a..a + len]);
+        let out = &mut qyr[a..a + len];
+        for k in 0..len {
+            out[k] = face(
                 c,
                 qthis[k],
                 qprev[k] + qnext[k],
                 hu[k],
                 zu[k],
-                h[k],
-                z[k],
-                0.5 * (nu[k] + n[k]),
+                hd[k],
+                zd[k],
+                0.5 * (nu[k] + nd[k]),
             );
         }
     }
@@ -382,13 +412,14 @@ struct RowOut<'a> {
     st: &'a mut RowStat,
 }
 
-/// Pass 3 for row `r`.
+/// Pass 3 for row `r`: scaled discharges into the state, depth update, outputs.
 #[allow(clippy::too_many_arguments)]
 fn update_row(
     c: &Ctx<'_>,
     qxr: &[f32],
     qyr: &[f32],
     scale: &[f32],
+    ones: &[f32],
     fs: super::active::Span,
     cs: super::active::Span,
     r: usize,
@@ -405,109 +436,111 @@ fn update_row(
     let row = r * w;
     let qx = &qxr[r * (w + 1)..(r + 1) * (w + 1)];
     let s = &scale[row..row + w];
-    let s_up = |k: usize| if r > 0 { scale[row - w + k] } else { 1.0 };
-    let s_dn = |k: usize| {
-        if r + 1 < c.ht {
-            scale[row + w + k]
-        } else {
-            1.0
-        }
-    };
-    // Scaled x face k (between cells k-1 and k).
-    let sx = |k: usize| {
-        let q = qx[k];
-        let d = if q > 0.0 {
-            if k > 0 { s[k - 1] } else { 1.0 }
-        } else if k < w {
-            s[k]
-        } else {
-            1.0
-        };
-        q * d
-    };
-    // Scaled north y face of row r at column k, and of row r+1.
-    let syn = |k: usize| {
-        let q = qyr[row + k];
-        q * if q > 0.0 { s_up(k) } else { s[k] }
-    };
-    let sys = |k: usize| {
-        let q = qyr[row + w + k];
-        q * if q > 0.0 { s[k] } else { s_dn(k) }
+    let s_up = if r > 0 { &scale[row - w..row] } else { ones };
+    let s_dn = if r + 1 < c.ht {
+        &scale[row + w..row + 2 * w]
+    } else {
+        ones
     };
     let (lo, hi) = (fs.lo as usize, fs.hi as usize);
-    for k in lo..=hi {
-        o.qxa[k] = sx(k);
+    // Scaled x faces: the donor is the upstream cell; ghosts beyond the edges give 1.
+    let (a, b) = (lo.max(1), hi.min(w - 1));
+    if a <= b {
+        let len = b + 1 - a;
+        let (q, out) = (&qx[a..a + len], &mut o.qxa[a..a + len]);
+        let (sl, sr) = (&s[a - 1..a - 1 + len], &s[a..a + len]);
+        for j in 0..len {
+            out[j] = q[j] * if q[j] > 0.0 { sl[j] } else { sr[j] };
+        }
     }
-    for k in lo..hi {
-        o.qya[k] = syn(k);
+    if lo == 0 {
+        o.qxa[0] = qx[0] * if qx[0] > 0.0 { 1.0 } else { s[0] };
+    }
+    if hi == w {
+        o.qxa[w] = qx[w] * if qx[w] > 0.0 { s[w - 1] } else { 1.0 };
+    }
+    {
+        let len = hi - lo;
+        let (q, out) = (&qyr[row + lo..row + lo + len], &mut o.qya[lo..lo + len]);
+        let (su, sd) = (&s_up[lo..lo + len], &s[lo..lo + len]);
+        for j in 0..len {
+            out[j] = q[j] * if q[j] > 0.0 { su[j] } else { sd[j] };
+        }
     }
     let k_dt = c.dt * c.inv_dx;
     let rain = c.f.rain_m_s * c.dt;
-    let area = dx * dx;
-    let (mut wet_lo, mut wet_hi) = (u32::MAX, 0_u32);
-    let (mut max_h, mut bout, mut rain_v, mut drain_v) = (0.0_f32, 0.0_f64, 0.0_f64, 0.0_f64);
-    for k in cs.range() {
-        let (fw, fe, fn_, fs_) = (o.qxa[k], o.qxa[k + 1], o.qya[k], sys(k));
-        let h0 = o.hrow[k];
-        let mut h = h0 + k_dt * (fw - fe + fn_ - fs_);
-        if rain > 0.0 {
-            let add = rain * rain_mult.map_or(1.0, |m| m[row + k]);
-            h += add;
-            rain_v += f64::from(add);
+    let (t_end, dry) = (c.f.t_end, c.dry);
+    let (clo, len) = (cs.range().start, cs.range().len());
+    let mut bout = 0.0_f64;
+    let (mut rain_v, mut drain_v) = (0.0_f64, 0.0_f64);
+    if len > 0 {
+        let hrow = &mut o.hrow[clo..clo + len];
+        let (fw, fe) = (&o.qxa[clo..clo + len], &o.qxa[clo + 1..clo + 1 + len]);
+        let fn_ = &o.qya[clo..clo + len];
+        let qs = &qyr[row + w + clo..row + w + clo + len];
+        let (ss, sdn) = (&s[clo..clo + len], &s_dn[clo..clo + len]);
+        let (md, ms, ar) = (
+            &mut o.mdr[clo..clo + len],
+            &mut o.msr[clo..clo + len],
+            &mut o.arr[clo..clo + len],
+        );
+        let mut south_sum = 0.0_f32;
+        for j in 0..len {
+            let fs_ = qs[j] * if qs[j] > 0.0 { ss[j] } else { sdn[j] };
+            south_sum += fs_;
+            let h = (hrow[j] + k_dt * (fw[j] - fe[j] + fn_[j] - fs_)).max(0.0);
+            hrow[j] = h;
+            let inv_h = 1.0 / h.max(dry);
+            let u = 0.5 * (fw[j] + fe[j]) * inv_h;
+            let v = 0.5 * (fn_[j] + fs_) * inv_h;
+            let wet = h > dry;
+            let speed = if wet { (u * u + v * v).sqrt() } else { 0.0 };
+            md[j] = md[j].max(h);
+            ms[j] = ms[j].max(speed);
+            ar[j] = if wet & (ar[j] < 0.0) { t_end } else { ar[j] };
         }
-        if let Some(d) = drain {
-            let take = (d[row + k] * c.dt).min(h);
-            if take > 0.0 {
-                h -= take;
-                drain_v += f64::from(take);
+        if rain > 0.0 || drain.is_some() {
+            for (j, hj) in hrow.iter_mut().enumerate() {
+                let i = row + clo + j;
+                let mut h = *hj;
+                if rain > 0.0 {
+                    let add = rain * rain_mult.map_or(1.0, |m| m[i]);
+                    h += add;
+                    rain_v += f64::from(add);
+                }
+                if let Some(d) = drain {
+                    let take = (d[i] * c.dt).min(h);
+                    if take > 0.0 {
+                        h -= take;
+                        drain_v += f64::from(take);
+                    }
+                }
+                *hj = h.max(0.0);
             }
         }
-        let h = h.max(0.0);
-        o.hrow[k] = h;
-        if k == 0 {
-            bout -= f64::from(fw);
+        if r + 1 == c.ht {
+            bout += f64::from(south_sum);
         }
-        if k == w - 1 {
-            bout += f64::from(fe);
+        if clo == 0 {
+            bout -= f64::from(fw[0]);
+        }
+        if clo + len == w {
+            bout += f64::from(fe[len - 1]);
         }
         if r == 0 {
-            bout -= f64::from(fn_);
+            bout -= fn_.iter().map(|&q| f64::from(q)).sum::<f64>();
         }
-        if r + 1 == c.ht {
-            bout += f64::from(fs_);
-        }
-        if h > 0.0 {
-            wet_lo = wet_lo.min(k as u32);
-            wet_hi = k as u32 + 1;
-            max_h = max_h.max(h);
-            let speed = if h > c.dry {
-                let u = 0.5 * (fw + fe) / h;
-                let v = 0.5 * (fn_ + fs_) / h;
-                (u * u + v * v).sqrt()
-            } else {
-                0.0
+        let wet_lo = hrow.iter().position(|&d| d > 0.0);
+        let wet_hi = hrow.iter().rposition(|&d| d > 0.0);
+        if let (Some(l), Some(h)) = (wet_lo, wet_hi) {
+            o.st.wet = super::active::Span {
+                lo: (clo + l) as u32,
+                hi: (clo + h + 1) as u32,
             };
-            Core::track(
-                h,
-                speed,
-                c.f.t_end,
-                c.dry,
-                &mut o.mdr[k],
-                &mut o.msr[k],
-                &mut o.arr[k],
-            );
         }
+        o.st.max_h = hrow.iter().copied().fold(0.0, f32::max);
     }
-    o.st.wet = if wet_hi > 0 {
-        super::active::Span {
-            lo: wet_lo,
-            hi: wet_hi,
-        }
-    } else {
-        super::active::Span::EMPTY
-    };
-    o.st.max_h = max_h;
     o.st.boundary_out = bout * f64::from(c.dt) * dx;
-    o.st.rain = rain_v * area;
-    o.st.drain = drain_v * area;
+    o.st.rain = rain_v * dx * dx;
+    o.st.drain = drain_v * dx * dx;
 }
