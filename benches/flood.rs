@@ -28,7 +28,9 @@ fn grid(n: usize) -> GridSpec {
 /// Gently undulating terrain under 1–2 m of tilted water: every cell wet and moving.
 fn wet_model(n: usize, solver: FloodSolver) -> FloodModel {
     let g = grid(n);
-    let z = Grid::from_fn(g, |c, r| (0.2 * ((c as f32) * 0.05).sin() * ((r as f32) * 0.03).cos()) - 0.0005 * c as f32);
+    let z = Grid::from_fn(g, |c, r| {
+        (0.2 * ((c as f32) * 0.05).sin() * ((r as f32) * 0.03).cos()) - 0.0005 * c as f32
+    });
     let m = Grid::filled(g, 0.035);
     let mut spec = FloodSpec {
         solver,
@@ -83,18 +85,31 @@ fn bench_steps(c: &mut Criterion, name: &str, mut model: FloodModel, dt: f64) {
     group.finish();
     let steps = model.steps() - steps0;
     let secs = model.time_s();
-    eprintln!("{name}: {steps} steps, t = {secs:.1} s, active cells last step {}", model.active_cells());
+    eprintln!(
+        "{name}: {steps} steps, t = {secs:.1} s, active cells last step {}",
+        model.active_cells()
+    );
     black_box(model.volume_m3());
 }
 
 fn local_inertial(c: &mut Criterion) {
-    bench_steps(c, "local_inertial_2048_wet", wet_model(N, FloodSolver::LocalInertial), 1.0);
+    bench_steps(
+        c,
+        "local_inertial_2048_wet",
+        wet_model(N, FloodSolver::LocalInertial),
+        1.0,
+    );
     bench_steps(c, "local_inertial_2048_dry_patch", patch_model(N), 1.0);
 }
 
 fn finite_volume(c: &mut Criterion) {
     // √(g·2) + |u| ≈ 5 m/s → stable dt ≈ 0.45 × 10 / 5 = 0.9 s; 0.5 s is one step.
-    bench_steps(c, "finite_volume_2048_wet", wet_model(N, FloodSolver::FiniteVolume), 0.5);
+    bench_steps(
+        c,
+        "finite_volume_2048_wet",
+        wet_model(N, FloodSolver::FiniteVolume),
+        0.5,
+    );
 }
 
 fn stream_triad(c: &mut Criterion) {

@@ -25,7 +25,8 @@
 //! ## Assumptions
 //! Hydrostatic pressure, first order in space and time, square cells. Velocities are
 //! zero in cells shallower than 10⁻⁶ m. Closed edges reflect; free edges are
-//! transmissive (zero gradient); fixed-level edges use a ghost cell at that level.
+//! transmissive (zero gradient) for outgoing flow and closed to incoming flow; fixed-level edges use a ghost cell at that level
+//! whose normal velocity keeps the outgoing Riemann invariant u + 2c.
 //!
 //! ## References
 //! - Audusse, E., Bouchut, F., Bristeau, M.-O., Klein, R., Perthame, B. (2004). A fast
@@ -139,16 +140,24 @@ fn edge_flux(e: Edge, cell: (f32, f32, f32, f32)) -> Flux {
             }
         }
         Edge::Free => {
-            let p = 0.5 * G * h * h;
-            let m = h * un * un + p;
+            // Transmissive for outgoing flow only: water never enters through a free
+            // edge (an inward-moving cell would otherwise draw unbounded inflow).
+            let uo = un.max(0.0);
+            let m = h * uo * uo;
             Flux {
-                h: h * un,
-                t: h * un * ut,
-                dl: m - p,
-                dr: m - p,
+                h: h * uo,
+                t: h * uo * ut,
+                dl: m,
+                dr: m,
             }
         }
-        Edge::Level(l) => hll(cell, ((l - z).max(0.0), un, ut, z)),
+        Edge::Level(l) => {
+            // Subcritical ghost: depth from the level, normal velocity from the
+            // outgoing Riemann invariant u + 2c (Toro 2001, §10.3).
+            let hg = (l - z).max(0.0);
+            let ug = un + 2.0 * ((G * h).sqrt() - (G * hg).sqrt());
+            hll(cell, (hg, ug, ut, z))
+        }
     }
 }
 
@@ -238,8 +247,9 @@ impl FiniteVolume {
                 }
                 let row = r * w;
                 let (lo, hi) = (fs.lo as usize, fs.hi as usize);
-                for k in lo.max(1)..=hi.min(w - 1) {
-                    fxr[k] = hll(st(row + k - 1), st(row + k));
+                let a = lo.max(1);
+                for (k, out) in fxr.iter_mut().enumerate().take(hi.min(w - 1) + 1).skip(a) {
+                    *out = hll(st(row + k - 1), st(row + k));
                 }
                 if lo == 0 {
                     let (a, u, v, b) = st(row);
@@ -360,14 +370,16 @@ impl FiniteVolume {
                     }
                     if f.rain_m_s > 0.0 {
                         let add = f.rain_m_s * f.dt * rain_mult.map_or(1.0, |m| m[i]);
+                        let before = hn;
                         hn += add;
-                        rain_v += f64::from(add);
+                        rain_v += f64::from(hn) - f64::from(before);
                     }
                     if let Some(d) = drain {
                         let take = (d[i] * f.dt).min(hn);
                         if take > 0.0 {
-                            hn -= take;
-                            drain_v += f64::from(take);
+                            let before = hn;
+                            hn = (hn - take).max(0.0);
+                            drain_v += f64::from(before) - f64::from(hn);
                         }
                     }
                     let hn = hn.max(0.0);

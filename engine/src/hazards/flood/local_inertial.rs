@@ -274,7 +274,7 @@ impl LocalInertial {
             .zip(core.rows.par_iter_mut())
             .enumerate()
             .for_each(|(r, ((((((hrow, qxa), qya), mdr), msr), arr), st))| {
-                let rows = RowOut {
+                let mut rows = RowOut {
                     hrow,
                     qxa,
                     qya,
@@ -284,7 +284,8 @@ impl LocalInertial {
                     st,
                 };
                 update_row(
-                    &ctx3, qxr, qyr, scale, ones, faces[r], cells[r], r, rain_mult, drain, dx, rows,
+                    &ctx3, qxr, qyr, scale, ones, faces[r], cells[r], r, rain_mult, drain, dx,
+                    &mut rows,
                 );
             });
         // South edge faces: scale by their donor and store.
@@ -426,7 +427,7 @@ fn update_row(
     rain_mult: Option<&[f32]>,
     drain: Option<&[f32]>,
     dx: f64,
-    o: RowOut<'_>,
+    o: &mut RowOut<'_>,
 ) {
     let w = c.w;
     *o.st = RowStat::default();
@@ -505,14 +506,16 @@ fn update_row(
                 let mut h = *hj;
                 if rain > 0.0 {
                     let add = rain * rain_mult.map_or(1.0, |m| m[i]);
+                    let before = h;
                     h += add;
-                    rain_v += f64::from(add);
+                    rain_v += f64::from(h) - f64::from(before);
                 }
                 if let Some(d) = drain {
                     let take = (d[i] * c.dt).min(h);
                     if take > 0.0 {
-                        h -= take;
-                        drain_v += f64::from(take);
+                        let before = h;
+                        h = (h - take).max(0.0);
+                        drain_v += f64::from(before) - f64::from(h);
                     }
                 }
                 *hj = h.max(0.0);

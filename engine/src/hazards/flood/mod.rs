@@ -299,7 +299,7 @@ impl FloodModel {
             if last {
                 dt = t_end - self.time_s;
             }
-            if !(dt > 1e-7) && !last {
+            if (dt.is_nan() || dt <= 1e-7) && !last {
                 return Err(FloodError::Unstable { t_s: self.time_s });
             }
             let b = &self.spec.boundaries;

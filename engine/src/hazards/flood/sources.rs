@@ -235,8 +235,10 @@ impl Sources {
             }
             let dh = (q * dt / (area * f.cells.len() as f64)) as f32;
             for &i in &f.cells {
+                let before = core.h[i];
                 core.h[i] += dh;
-                added += f64::from(dh);
+                // Account the change actually stored (f32 rounding included).
+                added += f64::from(core.h[i]) - f64::from(before);
                 core.active.wet[i / w].include((i % w) as u32);
             }
         }

@@ -178,7 +178,7 @@ impl Core {
         let (mut max_h, mut max_wave) = (0.0_f32, 0.0_f32);
         let (mut out, mut rain, mut drain) = (0.0, 0.0, 0.0);
         for (r, st) in self.rows.iter().enumerate() {
-            if !(planned_all || !self.active.cells[r].is_empty()) {
+            if !planned_all && self.active.cells[r].is_empty() {
                 continue;
             }
             self.active.wet[r] = st.wet;
@@ -248,7 +248,9 @@ pub fn cbrt_pos(x: f32) -> f32 {
 #[inline(always)]
 pub fn inv_cbrt_pos(x: f32) -> f32 {
     let x = x.max(1e-30);
-    let mut y = f32::from_bits(0x54a2_fa8c_u32.wrapping_sub(x.to_bits() / 3));
+    // bits/3 through f32 (exact enough for a first guess) so the loop vectorises.
+    let third = ((x.to_bits() as i32) as f32 * (1.0 / 3.0)) as i32;
+    let mut y = f32::from_bits((0x54a2_fa8c_i32 - third) as u32);
     for _ in 0..4 {
         let y3 = y * y * y;
         y *= (4.0 - x * y3) * (1.0 / 3.0);
