@@ -247,7 +247,7 @@ pub fn cbrt_pos(x: f32) -> f32 {
 /// h^{-7/3} = y⁷ and h^{-4/3} = y⁴.
 #[inline(always)]
 pub fn inv_cbrt_pos(x: f32) -> f32 {
-    let x = x.max(1e-30);
+    let x = if x > 1e-30 { x } else { 1e-30 };
     // bits/3 through f32 (exact enough for a first guess) so the loop vectorises.
     let third = ((x.to_bits() as i32) as f32 * (1.0 / 3.0)) as i32;
     let mut y = f32::from_bits((0x54a2_fa8c_i32 - third) as u32);
