@@ -495,10 +495,8 @@ fn update_row(
             &mut o.msr[clo..clo + len],
             &mut o.arr[clo..clo + len],
         );
-        let mut south_sum = 0.0_f32;
         for j in 0..len {
             let fs_ = qs[j] * if qs[j] > 0.0 { ss[j] } else { sdn[j] };
-            south_sum += fs_;
             let h = fmax(hrow[j] + k_dt * (fw[j] - fe[j] + fn_[j] - fs_), 0.0);
             hrow[j] = h;
             let inv_h = 1.0 / fmax(h, dry);
@@ -532,7 +530,12 @@ fn update_row(
             }
         }
         if r + 1 == c.ht {
-            bout += f64::from(south_sum);
+            // South edge outflow, recomputed here so the main loop has no reduction
+            // (a sequential f32 sum would stop it vectorising).
+            for j in 0..len {
+                let fs_ = qs[j] * if qs[j] > 0.0 { ss[j] } else { sdn[j] };
+                bout += f64::from(fs_);
+            }
         }
         if clo == 0 {
             bout -= f64::from(fw[0]);
