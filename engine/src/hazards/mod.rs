@@ -5,6 +5,7 @@
 pub mod chem_fire;
 pub mod chemicals;
 pub mod fire;
+pub mod flood;
 pub mod gas;
 
 use crate::sim::SimBuilder;
