@@ -81,13 +81,13 @@ impl eframe::App for ViewerApp {
                 ui.strong(&self.title);
                 ui.separator();
                 if frame.playing {
-                    if ui.button("⏸ Pause").clicked() {
+                    if ui.button("‖ Pause").clicked() {
                         loaded.sim.send(Command::Pause);
                     }
                 } else if ui.button("▶ Play").clicked() {
                     loaded.sim.send(Command::Play(SPEEDS[loaded.speed].1));
                 }
-                if ui.button("⏭ Step").clicked() {
+                if ui.button("Step ›").clicked() {
                     loaded.sim.send(Command::Step);
                 }
                 for (i, (label, speed)) in SPEEDS.iter().enumerate() {
