@@ -310,3 +310,47 @@ fn flood_snapshot_restore_continue_equals_uninterrupted() {
     first.run_to_end(|_| {});
     assert_eq!(first.snapshot().unwrap(), straight.snapshot().unwrap());
 }
+
+#[test]
+fn a_flood_that_cannot_be_built_is_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("off_grid.ron");
+    // A 20 × 20 grid of 10 m (0–200 m); the inflow point lies 1 km east of it.
+    std::fs::write(
+        &scenario,
+        "Scenario(meta: (name: \"off grid\"), run: (duration_s: 60.0),
+          map: (width: 20, height: 20, cell_size_m: 10.0, terrain: Flat(elevation_m: 0.0)),
+          hazards: [Flood((inflows: [(name: \"pump\", location: Point((1200.0, 50.0)),
+                                      discharge_m3_s: [(0.0, 1.0)])]))])",
+    )
+    .unwrap();
+    let d = dir.path().join("run");
+    let out = drillsim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            d.to_str().unwrap(),
+            "--quiet",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let events = std::fs::read_to_string(d.join("events.jsonl")).unwrap();
+    assert!(
+        events.lines().any(|l| l.contains("\"HazardEnded\"")
+            && l.contains("hazards[0]")
+            && l.contains("could not be built")),
+        "{events}"
+    );
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap()).unwrap();
+    let entry = summary["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[0] == "flood")
+        .unwrap();
+    assert!(entry[1]["floods"][0]["failure"].is_string(), "{entry}");
+    assert!(!d.join("rasters/depth_m.asc").exists());
+}
