@@ -8,7 +8,19 @@ pub mod fire;
 pub mod flood;
 pub mod gas;
 
+use crate::scenario::types::HazardSpec;
 use crate::sim::SimBuilder;
 
 /// Adds the systems and state of every hazard in the scenario to a run.
-pub fn install(_builder: &mut SimBuilder<'_>) {}
+pub fn install(builder: &mut SimBuilder<'_>) {
+    let scenario = builder.scenario();
+    let mut floods = Vec::new();
+    for (i, h) in scenario.scenario.hazards.iter().enumerate() {
+        match h {
+            HazardSpec::Flood(spec) => floods.push((i, spec)),
+        }
+    }
+    if !floods.is_empty() {
+        flood::plugin::install(builder, floods);
+    }
+}

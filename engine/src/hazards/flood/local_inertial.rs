@@ -497,9 +497,13 @@ fn update_row(
         );
         for j in 0..len {
             let fs_ = qs[j] * if qs[j] > 0.0 { ss[j] } else { sdn[j] };
-            let h = fmax(hrow[j] + k_dt * (fw[j] - fe[j] + fn_[j] - fs_), 0.0);
+            let h_old = hrow[j];
+            let h = fmax(h_old + k_dt * (fw[j] - fe[j] + fn_[j] - fs_), 0.0);
             hrow[j] = h;
-            let inv_h = 1.0 / fmax(h, dry);
+            // The step's discharges carried the water present during the step: divide
+            // by the mean depth, so a cell drained to a film in one step does not report
+            // q / h_film (thousands of m/s) as its speed.
+            let inv_h = 1.0 / fmax(0.5 * (h + h_old), dry);
             let u = 0.5 * (fw[j] + fe[j]) * inv_h;
             let v = 0.5 * (fn_[j] + fs_) * inv_h;
             let wet = h > dry;

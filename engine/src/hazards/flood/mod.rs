@@ -30,6 +30,7 @@ pub mod active;
 pub mod finite_volume;
 pub mod local_inertial;
 pub mod outputs;
+pub mod plugin;
 pub mod sources;
 pub mod spec;
 pub mod state;
@@ -39,6 +40,7 @@ use serde::{Deserialize, Serialize};
 pub use finite_volume::FiniteVolume;
 pub use local_inertial::LocalInertial;
 pub use outputs::{FloodSample, HazardClass, MassBalance, hazard_rating};
+pub use plugin::FloodHazards;
 pub use sources::FloodEvent;
 pub use spec::{
     Boundaries, Breach, Drainage, EdgeBoundary, FloodNumerics, FloodSolver, FloodSpec, Inflow,
