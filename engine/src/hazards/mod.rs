@@ -8,7 +8,21 @@ pub mod fire;
 pub mod flood;
 pub mod gas;
 
+use crate::scenario::types::HazardSpec;
 use crate::sim::SimBuilder;
 
 /// Adds the systems and state of every hazard in the scenario to a run.
-pub fn install(_builder: &mut SimBuilder<'_>) {}
+pub fn install(builder: &mut SimBuilder<'_>) {
+    let scenario = builder.scenario();
+    let hazards = &scenario.scenario.hazards;
+    let fires: Vec<_> = hazards
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| match h {
+            HazardSpec::WildlandFire(s) => Some((i, s)),
+        })
+        .collect();
+    if !fires.is_empty() {
+        fire::plugin::install(builder, fires);
+    }
+}

@@ -44,12 +44,17 @@ pub struct Scenario {
 /// Hazard sources. Each hazard capability adds its variant here, and an arm to
 /// [`HazardSpec::check`] and to `crate::hazards::install`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum HazardSpec {}
+pub enum HazardSpec {
+    /// A wildland (forest or grassland) fire.
+    WildlandFire(crate::hazards::fire::WildlandFireSpec),
+}
 
 impl HazardSpec {
     /// Reports out-of-range values of this hazard at `path` (e.g. `hazards[2]`).
-    pub fn check(&self, _path: &str, _out: &mut Vec<super::problem::Problem>) {
-        match *self {}
+    pub fn check(&self, path: &str, out: &mut Vec<super::problem::Problem>) {
+        match self {
+            Self::WildlandFire(s) => s.check(path, out),
+        }
     }
 }
 
