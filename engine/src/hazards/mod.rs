@@ -15,13 +15,12 @@ use crate::sim::SimBuilder;
 pub fn install(builder: &mut SimBuilder<'_>) {
     let scenario = builder.scenario();
     let hazards = &scenario.scenario.hazards;
-    let fires: Vec<_> = hazards
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| match h {
-            HazardSpec::WildlandFire(s) => Some((i, s)),
-        })
-        .collect();
+    let mut fires = Vec::new();
+    for (i, h) in hazards.iter().enumerate() {
+        match h {
+            HazardSpec::WildlandFire(s) => fires.push((i, s)),
+        }
+    }
     if !fires.is_empty() {
         fire::plugin::install(builder, fires);
     }
