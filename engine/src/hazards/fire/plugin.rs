@@ -99,6 +99,8 @@ pub struct FireInstance {
     pub pending_spots: Vec<(u32, u32)>,
     /// True once the fire has started.
     pub started: bool,
+    /// True once the fire has burned out (nothing burning, nothing pending).
+    pub ended: bool,
 }
 
 /// All wildland fires of a run (snapshot state `hazard.fire`).
@@ -127,7 +129,7 @@ pub fn build_fire(
     let over = match &spec.fuel_override {
         Some(code) => Some(
             catalog
-                .index_of(code)
+                .index_of(&catalogue_code(code.trim()))
                 .ok_or_else(|| FireError::UnknownFuel {
                     code: code.clone(),
                     suggestions: catalog.close_codes(code),
@@ -206,6 +208,7 @@ pub fn build_fire(
         barrier_crossings: 0,
         pending_spots: Vec::new(),
         started: false,
+        ended: false,
     })
 }
 
@@ -353,6 +356,16 @@ pub fn advance_fires(
                 .max(1.0);
             sim.arrival[i] + tr > end
         });
+        if fire.started && !fire.ended && fire.burning.is_empty() && fire.sim.heap.is_empty() {
+            fire.ended = true;
+            let ha = fire.burned_cells as f64 * spec.cell_area() / 10_000.0;
+            log.push(
+                end,
+                EventKind::HazardEnded,
+                &fire.id,
+                format!("Wildland fire burned out after {ha:.1} ha."),
+            );
+        }
     }
 }
 
@@ -436,4 +449,24 @@ pub fn fire_outputs(world: &World, out: &mut RunOutputs) {
     }
     out.summary
         .push(("fire".into(), json!({ "fires": entries })));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_layer_code_maps_to_a_catalogue_model() {
+        let cat = FuelCatalog::load_builtin().unwrap();
+        let table = layer_to_catalogue(&cat).unwrap();
+        assert_eq!(table.len(), FUEL_CODES.len());
+        for (code, &i) in FUEL_CODES.iter().zip(&table) {
+            let m = cat.by_index(usize::from(i)).unwrap();
+            assert_eq!(m.code, catalogue_code(code));
+            // Non-burnable layer codes stay non-burnable (barriers).
+            assert_eq!(code.starts_with("NB"), !m.is_burnable(), "{code}");
+        }
+        assert_eq!(catalogue_code("2"), "FM2");
+        assert_eq!(catalogue_code("GR2"), "GR2");
+    }
 }

@@ -137,6 +137,22 @@ impl WildlandFireSpec {
                 ));
             }
         }
+        if let (Some(code), None) = (&self.fuel_override, &self.custom_fuels)
+            && let Ok(cat) = FuelCatalog::load_builtin()
+            && cat
+                .index_of(&super::plugin::catalogue_code(code.trim()))
+                .is_none()
+        {
+            out.push(Problem::new(
+                join(path, "fuel_override"),
+                "a fuel model code",
+                format!("\"{code}\""),
+                format!(
+                    "Scott & Burgan (GR2, SH5, TU5, …) or Anderson 1–13; close codes: {}",
+                    cat.close_codes(code).join(", ")
+                ),
+            ));
+        }
         let cfg = self.config();
         cfg.check(path, out);
         if let Some(c) = &self.canopy {
@@ -281,6 +297,9 @@ mod tests {
         spec.check("hazards[0]", &mut out);
         assert!(out.is_empty(), "{out:?}");
         let mut bad = spec.clone();
+        bad.fuel_override = Some("GR22".into());
+        bad.check("hazards[0]", &mut out);
+        assert!(out.iter().any(|p| p.path == "hazards[0].fuel_override"));
         bad.moisture.dead_1h = 2.0;
         bad.ignitions.clear();
         bad.check("hazards[0]", &mut out);
