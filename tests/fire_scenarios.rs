@@ -282,3 +282,21 @@ fn snapshot_restore_continue_equals_uninterrupted() {
         assert_eq!(second.series(), straight.series());
     }
 }
+
+#[test]
+fn a_fire_that_cannot_start_is_reported_not_a_panic() {
+    // An ignition outside the 4.5 × 3.9 km grid: the run still builds, the fire is left
+    // out and the reason is logged at t = 0.
+    let text =
+        scenario_text(GRASS).replace("(x_m: 900.0, y_m: 3300.0)", "(x_m: 9000.0, y_m: 3300.0)");
+    let mut sim = sim_from_text(&text);
+    let e = sim
+        .events()
+        .iter()
+        .find(|e| e.kind == EventKind::HazardEnded)
+        .expect("a HazardEnded event");
+    assert!(e.message.contains("outside the grid"), "{}", e.message);
+    assert!(fires(&sim).fires.is_empty());
+    sim.run_until(600.0);
+    assert_eq!(sim.series().last("fire_burned_area_m2"), Some(0.0));
+}
