@@ -8,7 +8,8 @@
 //! [`spread`] minimum-travel-time spread (why MTT: see [`spread`]) · `cell` per-cell
 //! behaviour and output rasters · [`perimeter`] marching squares + GeoJSON ·
 //! [`spotting`] Albini firebrands · [`suppression`] fireline and water drops · [`calc`]
-//! BehavePlus-style quick calculation.
+//! BehavePlus-style quick calculation · [`plugin`] scenario/ECS wiring (one resource
+//! [`FireHazards`] holding every fire of a run).
 //!
 //! Typical use:
 //! ```
