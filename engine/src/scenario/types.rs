@@ -47,6 +47,8 @@ pub struct Scenario {
 pub enum HazardSpec {
     /// A flood: solver, initial water, inflows, drainage, boundaries, breaches, weirs.
     Flood(crate::hazards::flood::FloodSpec),
+    /// A wildland (forest or grassland) fire.
+    WildlandFire(crate::hazards::fire::WildlandFireSpec),
 }
 
 impl HazardSpec {
@@ -54,6 +56,7 @@ impl HazardSpec {
     pub fn check(&self, path: &str, out: &mut Vec<super::problem::Problem>) {
         match self {
             Self::Flood(spec) => spec.check(path, out),
+            Self::WildlandFire(s) => s.check(path, out),
         }
     }
 }

@@ -8,7 +8,8 @@
 //! [`spread`] minimum-travel-time spread (why MTT: see [`spread`]) · `cell` per-cell
 //! behaviour and output rasters · [`perimeter`] marching squares + GeoJSON ·
 //! [`spotting`] Albini firebrands · [`suppression`] fireline and water drops · [`calc`]
-//! BehavePlus-style quick calculation.
+//! BehavePlus-style quick calculation · [`plugin`] scenario/ECS wiring (one resource
+//! [`FireHazards`] holding every fire of a run).
 //!
 //! Typical use:
 //! ```
@@ -38,6 +39,7 @@ pub mod fuel;
 pub mod landscape;
 pub mod moisture;
 pub mod perimeter;
+pub mod plugin;
 pub mod rothermel;
 pub mod spec;
 pub mod spotting;
@@ -50,6 +52,7 @@ pub use crown::{Canopy, FireType};
 pub use error::FireError;
 pub use fuel::{FuelCatalog, FuelModel};
 pub use landscape::{CanopyGrids, FireConfig, Landscape};
+pub use plugin::{FireHazards, FireInstance};
 pub use rand_chacha::ChaCha8Rng;
 pub use rothermel::{FuelBed, FuelMoisture, SurfaceSpread};
 pub use spotting::SpottingConfig;

@@ -68,6 +68,9 @@ pub struct BarrierSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WildlandFireSpec {
+    /// Name used in events and output files (default `fire<k>`, k counting fires).
+    #[serde(default)]
+    pub name: Option<String>,
     /// Ignition points.
     pub ignitions: Vec<IgnitionSpec>,
     /// Fuel moisture scenario.
@@ -75,13 +78,16 @@ pub struct WildlandFireSpec {
     /// Foliar moisture content, %.
     #[serde(default = "default_fmc")]
     pub foliar_moisture_pct: f64,
-    /// Fuel model code for cells without a fuel raster (e.g. "GR2").
+    /// Fuel model code (standard or custom) that replaces the scenario's fuel layer in
+    /// every burnable cell; non-burnable cells (water, urban, roads, bare) stay barriers.
+    /// `None` uses the layer as it is.
     #[serde(default)]
-    pub default_fuel: Option<String>,
-    /// Extra fuel model file (same RON format as `assets/fuel_models.ron`).
+    pub fuel_override: Option<String>,
+    /// Extra fuel model file (same RON format as `assets/fuel_models.ron`), path
+    /// relative to the scenario file.
     #[serde(default)]
     pub custom_fuels: Option<String>,
-    /// Uniform canopy (rasters come from the world's terrain layers when present).
+    /// Canopy of the `Forest` land-cover cells (no crown fire elsewhere).
     #[serde(default)]
     pub canopy: Option<Canopy>,
     /// Ember spotting; absent = off.
@@ -130,6 +136,22 @@ impl WildlandFireSpec {
                     "metres in the scenario CRS",
                 ));
             }
+        }
+        if let (Some(code), None) = (&self.fuel_override, &self.custom_fuels)
+            && let Ok(cat) = FuelCatalog::load_builtin()
+            && cat
+                .index_of(&super::plugin::catalogue_code(code.trim()))
+                .is_none()
+        {
+            out.push(Problem::new(
+                join(path, "fuel_override"),
+                "a fuel model code",
+                format!("\"{code}\""),
+                format!(
+                    "Scott & Burgan (GR2, SH5, TU5, …) or Anderson 1–13; close codes: {}",
+                    cat.close_codes(code).join(", ")
+                ),
+            ));
         }
         let cfg = self.config();
         cfg.check(path, out);
@@ -266,7 +288,7 @@ mod tests {
         let text = r#"(
             ignitions: [(x_m: 500.0, y_m: 400.0)],
             moisture: (dead_1h: 0.06, dead_10h: 0.07, dead_100h: 0.08, live_herb: 0.6, live_woody: 0.9),
-            default_fuel: Some("GR2"),
+            fuel_override: Some("GR2"),
             spotting: Some((ember_probability: 0.05, ignition_probability: 0.5)),
             barriers: [(kind: Water, line_m: [(0.0, 600.0), (1000.0, 650.0)], width_m: 40.0)],
         )"#;
@@ -275,6 +297,9 @@ mod tests {
         spec.check("hazards[0]", &mut out);
         assert!(out.is_empty(), "{out:?}");
         let mut bad = spec.clone();
+        bad.fuel_override = Some("GR22".into());
+        bad.check("hazards[0]", &mut out);
+        assert!(out.iter().any(|p| p.path == "hazards[0].fuel_override"));
         bad.moisture.dead_1h = 2.0;
         bad.ignitions.clear();
         bad.check("hazards[0]", &mut out);

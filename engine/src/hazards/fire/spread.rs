@@ -124,8 +124,11 @@ impl PartialOrd for Event {
 pub struct StepReport {
     /// Cells that ignited in this step (flat indices, in ignition order).
     pub ignited: Vec<u32>,
-    /// Spot fires established in this step (flat indices).
+    /// Spot fires launched in this step (flat indices of the cells where they will
+    /// ignite after the ignition delay).
     pub spot_fires: Vec<u32>,
+    /// Source cell of each entry of `spot_fires` (flat indices, same order).
+    pub spot_sources: Vec<u32>,
 }
 
 /// The whole state of a grid fire (snapshot with serde / `Clone`).
@@ -330,6 +333,7 @@ impl FireSim {
             }
             if let Some(target) = self.try_spot(i, ev.t, rng) {
                 report.spot_fires.push(target);
+                report.spot_sources.push(ev.idx);
             }
             self.relax(i, ev.t, &wind);
         }
