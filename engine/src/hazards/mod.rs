@@ -11,4 +11,13 @@ pub mod gas;
 use crate::sim::SimBuilder;
 
 /// Adds the systems and state of every hazard in the scenario to a run.
-pub fn install(_builder: &mut SimBuilder<'_>) {}
+pub fn install(builder: &mut SimBuilder<'_>) {
+    let scenario = builder.scenario();
+    let mut gas = Vec::new();
+    for (i, h) in scenario.scenario.hazards.iter().enumerate() {
+        match h {
+            crate::scenario::types::HazardSpec::ChemicalRelease(s) => gas.push((i, s)),
+        }
+    }
+    gas::plugin::install(builder, gas);
+}

@@ -44,12 +44,17 @@ pub struct Scenario {
 /// Hazard sources. Each hazard capability adds its variant here, and an arm to
 /// [`HazardSpec::check`] and to `crate::hazards::install`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum HazardSpec {}
+pub enum HazardSpec {
+    /// A toxic or flammable gas release dispersing in the scenario's wind.
+    ChemicalRelease(crate::hazards::gas::release::ChemicalReleaseSpec),
+}
 
 impl HazardSpec {
     /// Reports out-of-range values of this hazard at `path` (e.g. `hazards[2]`).
-    pub fn check(&self, _path: &str, _out: &mut Vec<super::problem::Problem>) {
-        match *self {}
+    pub fn check(&self, path: &str, out: &mut Vec<super::problem::Problem>) {
+        match self {
+            Self::ChemicalRelease(s) => s.check(path, out),
+        }
     }
 }
 
