@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 the run failed (e.g. outputs could not be written);
 //! 2 the input is invalid (scenario errors, bad arguments).
 
+mod calc;
 mod info;
 mod run;
 
@@ -40,6 +41,11 @@ enum Command {
     },
     /// Describe what a scenario will simulate: grid, memory, hazards, weather.
     Info(info::InfoArgs),
+    /// Quick calculations without a scenario (threat-zone distances, key values).
+    Calc {
+        #[command(subcommand)]
+        command: calc::CalcCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Info(args) => info::info(&args),
+        Command::Calc { command } => calc::calc(&command),
     };
     ExitCode::from(code)
 }

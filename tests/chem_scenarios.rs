@@ -29,8 +29,7 @@ fn run_cli(scenario: &str, dir: &std::path::Path, threads: &str) -> Vec<(String,
 
 fn summary_gas(dir: &std::path::Path) -> serde_json::Value {
     let s: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
     let results = s["results"].as_array().expect("results");
     results
         .iter()
@@ -183,8 +182,5 @@ fn snapshot_restore_continue_equals_uninterrupted() {
     assert_eq!(second.snapshot().unwrap(), straight.snapshot().unwrap());
     assert_eq!(second.events(), straight.events());
     assert_eq!(second.series(), straight.series());
-    assert_eq!(
-        model(&second).peak().data(),
-        model(&straight).peak().data()
-    );
+    assert_eq!(model(&second).peak().data(), model(&straight).peak().data());
 }
