@@ -184,3 +184,72 @@ fn snapshot_restore_continue_equals_uninterrupted() {
     assert_eq!(second.series(), straight.series());
     assert_eq!(model(&second).peak().data(), model(&straight).peak().data());
 }
+
+/// Two sources at once, one with a chemical from a user library resolved relative to
+/// the scenario file; an unknown chemical is a located validation error with a hint.
+#[test]
+fn several_sources_and_a_user_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let builtin = std::fs::read_to_string(root().join("assets/chemicals.ron")).unwrap();
+    // The user file: the built-in chlorine entry under a new name.
+    let start = builtin.find("name: \"chlorine\"").unwrap();
+    let open = builtin[..start].rfind('(').unwrap();
+    let end = builtin[start..].find("\n    ),").unwrap() + start + "\n    ),".len();
+    let entry = builtin[open..end].replace("name: \"chlorine\"", "name: \"site gas X\"");
+    let entry = entry.replace("aliases: [\"Cl2\"]", "aliases: []");
+    std::fs::create_dir_all(dir.path().join("lib")).unwrap();
+    std::fs::write(
+        dir.path().join("lib/my_chemicals.ron"),
+        format!("(chemicals: [\n{entry}\n])\n"),
+    )
+    .unwrap();
+    let base = std::fs::read_to_string(root().join(SCENARIOS[1])).unwrap();
+    let second = r#"        ChemicalRelease((
+            chemical: "site gas X",
+            library_file: Some("lib/my_chemicals.ron"),
+            source: Direct(Continuous(rate_kg_s: 0.5, duration_s: 600.0)),
+            location_xy_m: (600.0, 2400.0),
+            start_s: 300.0,
+        )),
+    ],"#;
+    let two = base.replacen("\n    ],\n)", &format!("\n{second}\n)"), 1);
+    assert_ne!(two, base, "the hazards list was not extended");
+    let path = dir.path().join("two.ron");
+    std::fs::write(&path, &two).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = drillsim(
+        &[
+            "run",
+            path.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--quiet",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let gas = summary_gas(&out_dir);
+    let gas = gas.as_array().unwrap();
+    assert_eq!(gas.len(), 2);
+    assert_eq!(gas[1]["chemical"], "site gas X");
+    // Mass balance of the second source: 0.5 kg/s × 600 s, started at 300 s.
+    let m = gas[1]["released_kg"].as_f64().unwrap();
+    assert!((m - 300.0).abs() < 1e-9, "{m}");
+    let events = std::fs::read_to_string(out_dir.join("events.jsonl")).unwrap();
+    assert!(
+        events.contains("\"t_s\":300.0,\"kind\":\"HazardStarted\""),
+        "{events}"
+    );
+
+    // Unknown chemical without a user library: a validation error naming the fix.
+    let bad = base.replace("chemical: \"ammonia\"", "chemical: \"amonia\"");
+    let bad_path = dir.path().join("bad.ron");
+    std::fs::write(&bad_path, bad).unwrap();
+    let out = drillsim(&["validate", bad_path.to_str().unwrap()], &[]);
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("chemical") && err.contains("did you mean ammonia"),
+        "{err}"
+    );
+}

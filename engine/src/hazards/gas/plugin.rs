@@ -258,7 +258,7 @@ fn cells_above(m: &ChemicalReleaseModel, threshold: f64) -> usize {
         .integral
         .data()
         .iter()
-        .filter(|&&v| v / avg >= threshold)
+        .filter(|&&v| f64::from((v / avg) as f32) >= threshold)
         .count()
 }
 
@@ -280,7 +280,7 @@ fn union_area(hz: &GasHazards, name: &str) -> f64 {
         let h = hit.get_or_insert_with(|| vec![false; data.len()]);
         area = m.exposure().integral.spec().cell_area();
         for (flag, &v) in h.iter_mut().zip(data) {
-            *flag |= v / avg >= l.threshold;
+            *flag |= f64::from((v / avg) as f32) >= l.threshold;
         }
     }
     hit.map_or(0.0, |h| h.iter().filter(|&&b| b).count() as f64 * area)
@@ -309,7 +309,7 @@ fn max_distance(m: &ChemicalReleaseModel, threshold: f64, from: [f64; 2]) -> f64
     let mut best: f64 = 0.0;
     for row in 0..spec.height {
         for (col, &v) in g.row(row).iter().enumerate() {
-            if v / avg >= threshold {
+            if f64::from((v / avg) as f32) >= threshold {
                 let [x, y] = spec.cell_center(col, row);
                 best = best.max((x - from[0]).hypot(y - from[1]));
             }

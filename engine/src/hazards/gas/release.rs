@@ -383,16 +383,20 @@ impl ChemicalReleaseModel {
             r.update(c, dt_s);
         }
         let now = self.tracker.time_s();
-        let mean = self.exposure.time_averaged(self.spec.averaging_time_s);
-        let cell_area = mean.spec().cell_area();
+        // Mean over the averaging time = ∫C dt / T, compared cell by cell without
+        // building the mean grid (no per-step allocation); the f32 rounding matches
+        // `time_averaged`, so events agree with the zone rasters.
+        let avg = self.spec.averaging_time_s.max(1e-9);
+        let integral = &self.exposure.integral;
+        let cell_area = integral.spec().cell_area();
         for (i, l) in self.levels.iter().enumerate() {
             if self.reached[i] {
                 continue;
             }
-            let cells = mean
+            let cells = integral
                 .data()
                 .iter()
-                .filter(|&&v| f64::from(v) >= l.threshold)
+                .filter(|&&v| f64::from((v / avg) as f32) >= l.threshold)
                 .count();
             if cells > 0 {
                 self.reached[i] = true;
