@@ -253,3 +253,31 @@ fn several_sources_and_a_user_library() {
         "{err}"
     );
 }
+
+/// With Turner stability the class follows the weather tick by tick: the chlorine
+/// scenario moved to dusk (18:30 local, 5/8 cloud at 2500 m, 3 m/s) starts in daylight
+/// with weak insolation (net radiation index 0 → class D by Turner's table) and ends after
+/// sunset (index −1 → class E). A snapshot taken before sunset and continued matches
+/// the uninterrupted run.
+#[test]
+fn turner_stability_follows_the_sun_and_survives_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(SCENARIOS[0]))
+        .unwrap()
+        .replace("hour: 10, minute: 30", "hour: 18, minute: 30");
+    let path = dir.path().join("dusk.ron");
+    std::fs::write(&path, text).unwrap();
+    let stability = |sim: &Simulation| model(sim).tracker().config().stability;
+    let mut straight = Simulation::from_file(&path, RunConfig::default()).unwrap();
+    straight.run_until(60.0);
+    let early = stability(&straight);
+    let snap = straight.snapshot().unwrap();
+    straight.run_to_end(|_| {});
+    assert_eq!(format!("{early:?}"), "D");
+    assert_eq!(format!("{:?}", stability(&straight)), "E");
+    let mut resumed = Simulation::from_file(&path, RunConfig::default()).unwrap();
+    resumed.restore(&snap).unwrap();
+    resumed.run_to_end(|_| {});
+    assert_eq!(resumed.snapshot().unwrap(), straight.snapshot().unwrap());
+    assert_eq!(format!("{:?}", stability(&resumed)), "E");
+}

@@ -36,7 +36,7 @@ use crate::sim::clock::SimClock;
 use crate::sim::events::{EventKind, EventLog};
 use crate::sim::metrics::MetricsRow;
 use crate::sim::outputs::{NamedRaster, RunOutputs};
-use crate::sim::{HazardSet, MetricsSet, SimBuilder};
+use crate::sim::{HazardSet, MetricsSet, ScenarioRes, SimBuilder};
 use crate::world::Grid;
 use crate::world::raster::Ramp;
 use crate::world::terrain::Terrain;
@@ -55,6 +55,8 @@ pub struct GasRelease {
     pub model: Result<ChemicalReleaseModel, String>,
     /// True once `HazardStarted` was logged.
     pub started: bool,
+    /// True when the spec gives no stability class: it follows the weather every tick.
+    pub follow_weather_stability: bool,
 }
 
 /// All chemical releases of a run (snapshot state `hazard.gas`).
@@ -62,9 +64,6 @@ pub struct GasRelease {
 pub struct GasHazards {
     /// The releases in scenario order.
     pub releases: Vec<GasRelease>,
-    /// How stability follows the weather (copied from the scenario).
-    #[serde(skip)]
-    pub weather_stability: Option<StabilitySpec>,
 }
 
 /// Maps the scenario's stability class to the dispersion model's.
@@ -131,6 +130,7 @@ fn build_release(
         start_s: spec.start_s,
         model,
         started: false,
+        follow_weather_stability: spec.stability.is_none(),
     }
 }
 
@@ -154,10 +154,7 @@ pub fn install(b: &mut SimBuilder<'_>, specs: Vec<(usize, &ChemicalReleaseSpec)>
             ));
         }
     }
-    b.world.insert_resource(GasHazards {
-        releases,
-        weather_stability: Some(scenario.scenario.weather.stability.clone()),
-    });
+    b.world.insert_resource(GasHazards { releases });
     {
         let mut ev = b.world.resource_mut::<EventLog>();
         for m in log {
@@ -172,6 +169,7 @@ pub fn install(b: &mut SimBuilder<'_>, specs: Vec<(usize, &ChemicalReleaseSpec)>
 
 /// Advances every release over the tick.
 pub fn advance_gas(
+    scenario: Res<'_, ScenarioRes>,
     clock: Res<'_, SimClock>,
     weather: Res<'_, WeatherNow>,
     mut hz: ResMut<'_, GasHazards>,
@@ -179,19 +177,14 @@ pub fn advance_gas(
 ) {
     let (t0, t1) = (clock.t_s(), clock.t_end_s());
     let (u, v) = wind_uv(weather.wind_speed_m_s, weather.wind_from_deg);
-    let class = hz
-        .weather_stability
-        .as_ref()
-        .map(|s| weather_stability(s, &weather));
+    let class = weather_stability(&scenario.0.scenario.weather.stability, &weather);
     for r in &mut hz.releases {
         let Ok(m) = &mut r.model else { continue };
         if t1 <= r.start_s + 1e-9 {
             continue;
         }
-        if m.spec().stability.is_none()
-            && let Some(c) = class
-        {
-            m.set_stability(c);
+        if r.follow_weather_stability {
+            m.set_stability(class);
         }
         let at = m.spec().location_xy_m;
         if !r.started {
