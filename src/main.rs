@@ -41,9 +41,8 @@ enum Command {
     },
     /// Describe what a scenario will simulate: grid, memory, hazards, weather.
     Info(info::InfoArgs),
-    /// Quick point calculations of single models (e.g. `calc fire --fuel GR2 …`).
+    /// Quick calculations without a scenario (threat-zone distances, fire behaviour, key values).
     Calc {
-        /// The model to evaluate.
         #[command(subcommand)]
         command: calc::CalcCommand,
     },

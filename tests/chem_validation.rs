@@ -167,7 +167,10 @@ fn probit_table() {
 }
 
 /// Crowl & Louvar, Chemical Process Safety (2nd ed. 2002), ch. 4 worked example on
-/// liquid flow through a hole (values as recalled; verify against the book): benzene
+/// liquid flow through a hole. The book page was not reachable to confirm the printed
+/// numbers, so they were re-derived by hand from the book's eq. (4-6)
+/// `Qm = A C0 √(2 ρ gc Pg)`: A = π/4 (0.25/12)² = 3.41e-4 ft², ρ = 0.8794 · 62.4 =
+/// 54.9 lbm/ft³, Pg = 14 400 lbf/ft² → 1.483 lbm/s; × 5400 s = 7990 lbm. Benzene
 /// (SG 0.8794) leaks from a 1/4-in hole in a pipeline at 100 psig, C0 = 0.61:
 /// Qm = 1.48 lbm/s; over 90 min about 8000 lbm are spilled. Tolerance 1 %.
 #[test]
@@ -179,8 +182,10 @@ fn crowl_louvar_benzene_pipe_leak() {
     assert!((total - 8000.0).abs() < 80.0, "{total} lbm");
 }
 
-/// Crowl & Louvar (2nd ed.), ch. 4 worked example on tank draining (values as recalled;
-/// verify against the book): benzene tank, 8 ft diameter, liquid 12 ft
+/// Crowl & Louvar (2nd ed.), ch. 4 worked example on tank draining, re-derived by hand
+/// from the book's closed form `t = (At/(C0 g A)) [√(2(gc Pg/ρ + g h0)) − √(2 gc Pg/ρ)]`
+/// (the printed page was not reachable): At/A = 96², gc Pg/ρ = 1240 ft²/s², g h0 = 386
+/// ft²/s² → t = 3391 s; volume π/4 · 8² · 12 ft³ = 4512 gal. Benzene tank, 8 ft diameter, liquid 12 ft
 /// above a 1-in hole, padded at 1 atm gauge, C0 = 0.61: 4512 gal spilled, drained in
 /// 3394 s (56.6 min; the book's closed-form result). Our RK4 integration of the falling
 /// head must match within 0.5 %.
@@ -206,8 +211,9 @@ fn crowl_louvar_tank_drain() {
     );
 }
 
-/// Crowl & Louvar (2nd ed.), ch. 4 worked example on choked gas flow (values as
-/// recalled; verify against the book): nitrogen at 200 psig and 80 °F through a
+/// Crowl & Louvar (2nd ed.), ch. 4 worked example on choked gas flow, re-derived by hand
+/// from the book's eq. (4-50) (printed page not reachable): P0 = 214.7 psia, T = 540 °R,
+/// A = 5.45e-5 ft² → Qm = 0.0379 lbm/s. Nitrogen at 200 psig and 80 °F through a
 /// 0.1-in hole (C0 = 1, γ = 1.4): choked, Qm ≈ 0.038 lbm/s. Tolerance 2 % (the book
 /// rounds intermediate values).
 #[test]

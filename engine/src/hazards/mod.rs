@@ -15,15 +15,20 @@ use crate::sim::SimBuilder;
 pub fn install(builder: &mut SimBuilder<'_>) {
     let scenario = builder.scenario();
     let mut floods = Vec::new();
+    let mut releases = Vec::new();
     let mut fires = Vec::new();
     for (i, h) in scenario.scenario.hazards.iter().enumerate() {
         match h {
             HazardSpec::Flood(spec) => floods.push((i, spec)),
+            HazardSpec::ChemicalRelease(spec) => releases.push((i, spec)),
             HazardSpec::WildlandFire(spec) => fires.push((i, spec)),
         }
     }
     if !floods.is_empty() {
         flood::plugin::install(builder, floods);
+    }
+    if !releases.is_empty() {
+        gas::plugin::install(builder, releases);
     }
     if !fires.is_empty() {
         fire::plugin::install(builder, fires);

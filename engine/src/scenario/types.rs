@@ -49,6 +49,8 @@ pub enum HazardSpec {
     Flood(crate::hazards::flood::FloodSpec),
     /// A wildland (forest or grassland) fire.
     WildlandFire(crate::hazards::fire::WildlandFireSpec),
+    /// A toxic or flammable gas release dispersing in the scenario's wind.
+    ChemicalRelease(crate::hazards::gas::release::ChemicalReleaseSpec),
 }
 
 impl HazardSpec {
@@ -57,6 +59,7 @@ impl HazardSpec {
         match self {
             Self::Flood(spec) => spec.check(path, out),
             Self::WildlandFire(s) => s.check(path, out),
+            Self::ChemicalRelease(s) => s.check(path, out),
         }
     }
 }

@@ -15,7 +15,8 @@
 //!
 //! ## Assumptions
 //! Horizontally isotropic puffs (σx = σy), passive gas, flat terrain with total ground
-//! reflection, stability class constant during the run; contributions beyond 4.5 σh
+//! reflection, stability class may change between steps (puff sizes then follow the new
+//! class's σ at their travelled distance); contributions beyond 4.5 σh
 //! (< 4e-5 of the peak) are neglected. Consecutive puffs closer than 0.25 σh are merged
 //! (mass-weighted), which bounds the puff count of long releases.
 //!
@@ -144,6 +145,11 @@ impl PuffTracker {
     /// Mass released so far, kg.
     pub fn released_kg(&self) -> f64 {
         self.released_kg
+    }
+
+    /// Changes the stability class for the following steps.
+    pub fn set_stability(&mut self, stability: Stability) {
+        self.config.stability = stability;
     }
 
     /// The settings.

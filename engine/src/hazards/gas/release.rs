@@ -73,31 +73,69 @@ pub enum SourceSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChemicalReleaseSpec {
+    /// Label used in events and output names (default: the chemical's name).
+    #[serde(default)]
+    pub name: Option<String>,
     /// Chemical name or alias in the library.
     pub chemical: String,
+    /// Extra chemical library (RON), path relative to the scenario file; its chemicals
+    /// replace built-in ones of the same name.
+    #[serde(default)]
+    pub library_file: Option<String>,
     /// Source term.
     pub source: SourceSpec,
     /// Source position (x east, y north) in scenario metres.
     pub location_xy_m: [f64; 2],
     /// Release height, m.
+    #[serde(default = "default_release_height")]
     pub release_height_m: f64,
-    /// Stability class (the scenario's weather may derive it by Turner's method).
-    pub stability: Stability,
+    /// Time the release begins, s from the start of the run.
+    #[serde(default)]
+    pub start_s: f64,
+    /// Stability class; `None` takes it from the scenario's weather every tick (a fixed
+    /// class or Turner's method).
+    #[serde(default)]
+    pub stability: Option<Stability>,
     /// Roughness length, m (≥ 0.3 m: urban sigmas).
+    #[serde(default = "default_roughness")]
     pub roughness_m: f64,
     /// Height at which concentrations are reported, m (breathing height 1.5 m).
+    #[serde(default = "default_receptor_height")]
     pub receptor_height_m: f64,
     /// Averaging time for the mean-concentration field and zones, s (AEGL: 3600 s).
+    #[serde(default = "default_averaging")]
     pub averaging_time_s: f64,
     /// Interval between puffs, s.
+    #[serde(default = "default_emit_interval")]
     pub emit_interval_s: f64,
     /// Initial puff size, m.
+    #[serde(default = "default_initial_sigma")]
     pub initial_sigma_m: f64,
-    /// Air temperature, K.
-    pub air_t_k: f64,
+    /// Air temperature, K; `None` takes the scenario's temperature at the release start.
+    #[serde(default)]
+    pub air_t_k: Option<f64>,
     /// Levels of concern; default: the chemical's levels at 60 min.
     #[serde(default)]
     pub levels: Option<Vec<LevelPpm>>,
+}
+
+fn default_release_height() -> f64 {
+    1.0
+}
+fn default_roughness() -> f64 {
+    0.1
+}
+fn default_receptor_height() -> f64 {
+    1.5
+}
+fn default_averaging() -> f64 {
+    3600.0
+}
+fn default_emit_interval() -> f64 {
+    10.0
+}
+fn default_initial_sigma() -> f64 {
+    3.0
 }
 
 impl ChemicalReleaseSpec {
@@ -105,6 +143,17 @@ impl ChemicalReleaseSpec {
     /// [`ChemicalReleaseModel::new`] against the library).
     pub fn check(&self, path: &str, out: &mut Vec<Problem>) {
         let p = |f: &str| join(path, f);
+        if self.library_file.is_none()
+            && let Ok(lib) = ChemicalLibrary::load_builtin()
+            && let Err(e) = lib.find(&self.chemical)
+        {
+            out.push(Problem::new(
+                p("chemical"),
+                "a chemical of the built-in library",
+                format!("\"{}\"", self.chemical),
+                e.to_string(),
+            ));
+        }
         if let SourceSpec::Direct(r) = &self.source {
             r.check(&join(&p("source"), "Direct"), out);
         }
@@ -150,7 +199,10 @@ impl ChemicalReleaseSpec {
             "m",
             "source size",
         );
-        check_positive(out, &p("air_t_k"), self.air_t_k, "K", "air temperature");
+        check_non_negative(out, &p("start_s"), self.start_s, "s", "release start time");
+        if let Some(t) = self.air_t_k {
+            check_positive(out, &p("air_t_k"), t, "K", "air temperature");
+        }
         if let Some(levels) = &self.levels {
             for (i, l) in levels.iter().enumerate() {
                 let q = crate::scenario::problem::index(&p("levels"), i);
@@ -192,6 +244,7 @@ pub struct ChemicalReleaseModel {
     levels: Vec<ZoneLevel>,
     reached: Vec<bool>,
     ended: bool,
+    end_s: f64,
     receptors: Vec<Receptor>,
 }
 
@@ -265,17 +318,19 @@ impl ChemicalReleaseModel {
             ));
         }
         let release = airborne_release(&chemical, &spec.source)?;
+        let end_s = release.end_s();
         let tracker = PuffTracker::new(
             PuffConfig {
                 source_xy_m: spec.location_xy_m,
                 release_height_m: spec.release_height_m,
-                stability: spec.stability,
+                stability: spec.stability.unwrap_or(Stability::D),
                 terrain: Terrain::from_roughness(spec.roughness_m),
                 emit_interval_s: spec.emit_interval_s,
                 initial_sigma_m: spec.initial_sigma_m,
             },
             release,
         )?;
+        let air_t_k = spec.air_t_k.unwrap_or(293.15);
         let ppm: Vec<(String, f64)> = match &spec.levels {
             Some(l) => l.iter().map(|l| (l.name.clone(), l.ppm)).collect(),
             None => chemical.default_levels_ppm(),
@@ -284,7 +339,7 @@ impl ChemicalReleaseModel {
             .into_iter()
             .map(|(name, v)| ZoneLevel {
                 name,
-                threshold: ppm_to_kg_m3(v, chemical.molar_mass_kg_mol, spec.air_t_k),
+                threshold: ppm_to_kg_m3(v, chemical.molar_mass_kg_mol, air_t_k),
             })
             .collect();
         let n = chemical
@@ -301,6 +356,7 @@ impl ChemicalReleaseModel {
             chemical,
             spec: spec.clone(),
             ended: false,
+            end_s,
             receptors: Vec::new(),
         })
     }
@@ -327,16 +383,20 @@ impl ChemicalReleaseModel {
             r.update(c, dt_s);
         }
         let now = self.tracker.time_s();
-        let mean = self.exposure.time_averaged(self.spec.averaging_time_s);
-        let cell_area = mean.spec().cell_area();
+        // Mean over the averaging time = ∫C dt / T, compared cell by cell without
+        // building the mean grid (no per-step allocation); the f32 rounding matches
+        // `time_averaged`, so events agree with the zone rasters.
+        let avg = self.spec.averaging_time_s.max(1e-9);
+        let integral = &self.exposure.integral;
+        let cell_area = integral.spec().cell_area();
         for (i, l) in self.levels.iter().enumerate() {
             if self.reached[i] {
                 continue;
             }
-            let cells = mean
+            let cells = integral
                 .data()
                 .iter()
-                .filter(|&&v| f64::from(v) >= l.threshold)
+                .filter(|&&v| f64::from((v / avg) as f32) >= l.threshold)
                 .count();
             if cells > 0 {
                 self.reached[i] = true;
@@ -358,10 +418,23 @@ impl ChemicalReleaseModel {
     }
 
     fn release_end_s(&self) -> f64 {
-        match &self.spec.source {
-            SourceSpec::Direct(r) => r.end_s(),
-            _ => airborne_release(&self.chemical, &self.spec.source).map_or(0.0, |r| r.end_s()),
-        }
+        self.end_s
+    }
+
+    /// Sets the stability class used from now on (the scenario's weather may change it
+    /// between ticks; puff sizes follow the new class at their travelled distance).
+    pub fn set_stability(&mut self, stability: Stability) {
+        self.tracker.set_stability(stability);
+    }
+
+    /// The spec this model was built from.
+    pub fn spec(&self) -> &ChemicalReleaseSpec {
+        &self.spec
+    }
+
+    /// Model time at which the source stops releasing, s.
+    pub fn release_end_time_s(&self) -> f64 {
+        self.release_end_s()
     }
 
     /// Adds a point receptor (person/sensor); returns its index.
@@ -442,20 +515,23 @@ mod tests {
 
     fn spec() -> ChemicalReleaseSpec {
         ChemicalReleaseSpec {
+            name: None,
             chemical: "chlorine".into(),
+            library_file: None,
             source: SourceSpec::Direct(Release::Continuous {
                 rate_kg_s: 2.0,
                 duration_s: 600.0,
             }),
             location_xy_m: [0.0, 0.0],
             release_height_m: 1.0,
-            stability: Stability::D,
+            start_s: 0.0,
+            stability: Some(Stability::D),
             roughness_m: 0.03,
             receptor_height_m: 1.5,
             averaging_time_s: 3600.0,
             emit_interval_s: 10.0,
             initial_sigma_m: 5.0,
-            air_t_k: 293.15,
+            air_t_k: Some(293.15),
             levels: None,
         }
     }

@@ -166,7 +166,15 @@ impl Release {
                 }
             }
             Self::TimeSeries { times_s, .. } => {
-                // Exact integral of a piecewise-linear function: split at the knots.
+                // Exact integral of a piecewise-linear function: split at the knots. The
+                // rate is zero outside the series, so clamp to it (t0 may be −∞).
+                let (Some(&first), Some(&last)) = (times_s.first(), times_s.last()) else {
+                    return 0.0;
+                };
+                let (t0, t1) = (t0.max(first), t1.min(last));
+                if t1 <= t0 {
+                    return 0.0;
+                }
                 let mut m = 0.0;
                 let mut a = t0;
                 for &k in times_s.iter().filter(|&&k| k > t0 && k < t1) {
@@ -410,6 +418,17 @@ pub fn bleve_fireball_mass(chem: &Chemical, inventory_kg: f64, storage_t_k: f64)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_series_mass_from_minus_infinity_is_finite() {
+        // Trapezoid of rates 2 → 0 kg/s over 10 s: exactly 10 kg (analytic).
+        let r = Release::TimeSeries {
+            times_s: vec![0.0, 10.0],
+            rates_kg_s: vec![2.0, 0.0],
+        };
+        assert!((r.mass_between(f64::NEG_INFINITY, 5.0) - 7.5).abs() < 1e-12);
+        assert!((r.mass_between(f64::NEG_INFINITY, f64::INFINITY) - 10.0).abs() < 1e-12);
+    }
 
     #[test]
     fn time_series_mass_is_exact_trapezoid() {
