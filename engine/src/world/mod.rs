@@ -3,6 +3,7 @@
 //! on `scenario` types.
 
 pub mod build;
+pub mod contour;
 pub mod grid;
 pub mod raster;
 pub mod rng;

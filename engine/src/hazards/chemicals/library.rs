@@ -2,6 +2,7 @@
 //! files that add chemicals or override built-in ones by name.
 
 use super::{Chemical, VapourPressure};
+use crate::scenario::diagnostic::edit_distance;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -132,9 +133,9 @@ impl ChemicalLibrary {
         let q = name.trim().to_ascii_lowercase();
         let mut scored: Vec<(usize, &str)> = Vec::new();
         for c in &self.chemicals {
-            let mut best = levenshtein(&q, &c.name.to_ascii_lowercase());
+            let mut best = edit_distance(&q, &c.name.to_ascii_lowercase());
             for a in &c.aliases {
-                best = best.min(levenshtein(&q, &a.to_ascii_lowercase()));
+                best = best.min(edit_distance(&q, &a.to_ascii_lowercase()));
             }
             if c.name.contains(&q) && !q.is_empty() {
                 best = 0;
@@ -155,22 +156,6 @@ impl ChemicalLibrary {
             format!("; did you mean {}?", close.join(", "))
         }
     }
-}
-
-/// Edit distance between two strings (by chars).
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 fn validate(c: &Chemical) -> Result<(), ChemError> {

@@ -22,6 +22,7 @@
 //! - Scott, J.H.; Burgan, R.E. 2005. Standard fire behavior fuel models. USDA For. Serv.
 //!   Gen. Tech. Rep. RMRS-GTR-153.
 
+use crate::scenario::diagnostic::edit_distance;
 use serde::{Deserialize, Serialize};
 
 use super::error::FireError;
@@ -271,22 +272,6 @@ impl FuelCatalog {
             .map(|(_, _, c)| c.to_owned())
             .collect()
     }
-}
-
-/// Levenshtein distance between two short ASCII strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
