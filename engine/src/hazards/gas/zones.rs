@@ -67,8 +67,8 @@ pub fn zones_geojson(field: &Grid<f32>, levels: &[ZoneLevel], unit: &str) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::contour::signed_area;
     use crate::world::GridSpec;
+    use crate::world::contour::signed_area;
 
     #[test]
     fn circle_contour_has_circle_area() {
