@@ -168,7 +168,7 @@ fn ron_diagnostic(e: &SpannedError, file: &str, text: &str) -> Diagnostic {
             } else {
                 match closest(found, expected.iter().copied()) {
                     Some(c) => format!("did you mean `{c}`?"),
-                    None => format!("use {}", list(expected)),
+                    None => "scenarios/README.md lists every kind with its fields".to_owned(),
                 }
             };
             d(format!(
