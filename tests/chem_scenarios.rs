@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{drillsim, root, text, tree_bytes};
+use common::{assert_resume_matches, assert_thread_independent, drillsim, root, run_outputs, text};
 use drillsim_engine::hazards::gas::plugin::GasHazards;
 use drillsim_engine::hazards::gas::release::ChemicalReleaseModel;
 use drillsim_engine::world::Grid;
@@ -16,16 +16,6 @@ const SCENARIOS: [&str; 3] = [
     "scenarios/chem_ammonia_windshift.ron",
     "scenarios/chem_lpg_bleve.ron",
 ];
-
-fn run_cli(scenario: &str, dir: &std::path::Path, threads: &str) -> Vec<(String, Vec<u8>)> {
-    let out = drillsim(
-        &["run", scenario, "--out", dir.to_str().unwrap(), "--quiet"],
-        &[("RAYON_NUM_THREADS", threads)],
-    );
-    let (_, err) = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{scenario}: {err}");
-    tree_bytes(dir)
-}
 
 fn summary_gas(dir: &std::path::Path) -> serde_json::Value {
     let s: serde_json::Value =
@@ -46,7 +36,7 @@ fn every_chem_scenario_runs_and_writes_its_outputs() {
     let expected = [None, Some(3600.0), Some(2000.0)];
     for (i, sc) in SCENARIOS.iter().enumerate() {
         let run_dir = dir.path().join(format!("r{i}"));
-        let files = run_cli(sc, &run_dir, "1");
+        let files = run_outputs(sc, &run_dir, "1");
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         for suffix in ["_peak_ppm.asc", "_threat_zone.asc", "_peak_ppm.png"] {
             assert!(
@@ -158,31 +148,16 @@ fn wind_shift_bends_the_cloud_and_the_threat_zone() {
 
 #[test]
 fn outputs_identical_for_one_and_two_threads() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = run_cli(SCENARIOS[1], &dir.path().join("a"), "1");
-    let b = run_cli(SCENARIOS[1], &dir.path().join("b"), "2");
-    assert_eq!(a.len(), b.len());
-    for ((name, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{name} differs between 1 and 2 threads");
-    }
+    assert_thread_independent(SCENARIOS[1]);
 }
 
 #[test]
 fn snapshot_restore_continue_equals_uninterrupted() {
-    let path = root().join(SCENARIOS[1]);
-    let mut straight = Simulation::from_file(&path, RunConfig::default()).unwrap();
-    straight.run_to_end(|_| {});
-    let mut first = Simulation::from_file(&path, RunConfig::default()).unwrap();
-    first.run_until(930.0);
-    let snap = first.snapshot().unwrap();
-    let mut second = Simulation::from_file(&path, RunConfig::default()).unwrap();
-    second.restore(&snap).unwrap();
-    assert_eq!(second.snapshot().unwrap(), snap);
-    second.run_to_end(|_| {});
-    assert_eq!(second.snapshot().unwrap(), straight.snapshot().unwrap());
-    assert_eq!(second.events(), straight.events());
-    assert_eq!(second.series(), straight.series());
-    assert_eq!(model(&second).peak().data(), model(&straight).peak().data());
+    let (straight, resumed) = assert_resume_matches(SCENARIOS[1], 930.0);
+    assert_eq!(
+        model(&resumed).peak().data(),
+        model(&straight).peak().data()
+    );
 }
 
 /// Two sources at once, one with a chemical from a user library resolved relative to

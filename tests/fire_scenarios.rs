@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{drillsim, root, text, tree_bytes};
+use common::{assert_resume_matches, assert_thread_independent, root, run_outputs};
 use drillsim_engine::hazards::fire::calc::{FireCalcInput, calc_fire};
 use drillsim_engine::hazards::fire::plugin::U10_PER_U20;
 use drillsim_engine::hazards::fire::{FireHazards, FuelCatalog, FuelMoisture};
@@ -21,15 +21,6 @@ const VILLAGE: (f64, f64) = (2700.0, 1800.0);
 const SHIFT_S: f64 = 2400.0;
 /// East bank of the forest scenario's river (centre line x 2000–2050 m, width 60 m), m.
 const EAST_BANK_M: f64 = 2100.0;
-
-fn run_cli(scenario: &str, dir: &std::path::Path, threads: &str) -> Vec<(String, Vec<u8>)> {
-    let out = drillsim(
-        &["run", scenario, "--out", dir.to_str().unwrap(), "--quiet"],
-        &[("RAYON_NUM_THREADS", threads)],
-    );
-    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
-    tree_bytes(dir)
-}
 
 fn sim_from_text(text: &str) -> Simulation {
     let loaded =
@@ -66,7 +57,7 @@ fn both_scenarios_run_from_the_cli_and_burned_area_grows() {
     let dir = tempfile::tempdir().unwrap();
     for (scenario, id) in [(GRASS, "grass_fire"), (FOREST, "forest_fire")] {
         let out = dir.path().join(id);
-        run_cli(scenario, &out, "2");
+        run_outputs(scenario, &out, "2");
         for f in [
             "rasters/fire_arrival_time_s.asc",
             "rasters/fire_arrival_time_s.png",
@@ -252,34 +243,15 @@ fn spotting_carries_the_forest_fire_across_the_river_and_only_spotting() {
 
 #[test]
 fn outputs_are_identical_across_runs_and_thread_counts() {
-    let dir = tempfile::tempdir().unwrap();
     for scenario in [GRASS, FOREST] {
-        let stem = scenario.trim_start_matches("scenarios/");
-        let a = run_cli(scenario, &dir.path().join(format!("{stem}1")), "1");
-        let b = run_cli(scenario, &dir.path().join(format!("{stem}2")), "2");
-        assert_eq!(a.len(), b.len());
-        for ((name, x), (_, y)) in a.iter().zip(&b) {
-            assert!(x == y, "{scenario}: {name} differs between 1 and 2 threads");
-        }
+        assert_thread_independent(scenario);
     }
 }
 
 #[test]
 fn snapshot_restore_continue_equals_uninterrupted() {
     for scenario in [FOREST, GRASS] {
-        let path = root().join(scenario);
-        let mut straight = Simulation::from_file(&path, RunConfig::default()).unwrap();
-        straight.run_to_end(|_| {});
-        let mut first = Simulation::from_file(&path, RunConfig::default()).unwrap();
-        first.run_until(1800.0);
-        let snap = first.snapshot().unwrap();
-        let mut second = Simulation::from_file(&path, RunConfig::default()).unwrap();
-        second.restore(&snap).unwrap();
-        assert_eq!(second.snapshot().unwrap(), snap);
-        second.run_to_end(|_| {});
-        assert_eq!(second.snapshot().unwrap(), straight.snapshot().unwrap());
-        assert_eq!(second.events(), straight.events());
-        assert_eq!(second.series(), straight.series());
+        assert_resume_matches(scenario, 1800.0);
     }
 }
 

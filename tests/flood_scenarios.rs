@@ -8,9 +8,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{drillsim, root, text, tree_bytes};
+use common::{assert_resume_matches, assert_thread_independent, drillsim, text};
 use drillsim_engine::world::raster::read_ascii;
-use drillsim_engine::{RunConfig, Simulation};
 use serde_json::Value;
 
 const BREACH: &str = "scenarios/flood_levee_breach.ron";
@@ -273,42 +272,14 @@ fn flash_flood_runs_down_the_valley() {
 
 #[test]
 fn flood_outputs_identical_with_one_and_two_threads() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = dir.path().join("a");
-    let b = dir.path().join("b");
-    run(URBAN, &a, "1");
-    run(URBAN, &b, "2");
-    let (ta, tb) = (tree_bytes(&a), tree_bytes(&b));
-    assert_eq!(ta.len(), tb.len());
-    assert!(ta.iter().any(|(n, _)| n == "rasters/depth_m.asc"));
-    for ((name, x), (_, y)) in ta.iter().zip(&tb) {
-        assert!(x == y, "{name} differs between 1 and 2 threads");
-    }
+    let files = assert_thread_independent(URBAN);
+    assert!(files.iter().any(|(n, _)| n == "rasters/depth_m.asc"));
 }
 
 #[test]
 fn flood_snapshot_restore_continue_equals_uninterrupted() {
-    let path = root().join(BREACH);
-    let mut straight = Simulation::from_file(&path, RunConfig::default()).unwrap();
-    straight.run_to_end(|_| {});
-
     // Snapshot while the breach is opening (2400–3000 s).
-    let mut first = Simulation::from_file(&path, RunConfig::default()).unwrap();
-    first.run_until(2700.0);
-    let snap = first.snapshot().unwrap();
-    let mut second = Simulation::from_file(&path, RunConfig::default()).unwrap();
-    second.restore(&snap).unwrap();
-    assert_eq!(second.snapshot().unwrap(), snap);
-    second.run_to_end(|_| {});
-    assert_eq!(second.snapshot().unwrap(), straight.snapshot().unwrap());
-    assert_eq!(second.events(), straight.events());
-    assert_eq!(second.series(), straight.series());
-
-    // Rewinding a finished run to the snapshot and continuing also matches.
-    first.run_to_end(|_| {});
-    first.restore(&snap).unwrap();
-    first.run_to_end(|_| {});
-    assert_eq!(first.snapshot().unwrap(), straight.snapshot().unwrap());
+    assert_resume_matches(BREACH, 2700.0);
 }
 
 #[test]

@@ -48,3 +48,57 @@ pub fn tree_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
+
+/// Runs `drillsim run <scenario> --out <dir> --quiet` with `threads` rayon threads and
+/// returns every output file with its bytes.
+pub fn run_outputs(scenario: &str, dir: &Path, threads: &str) -> Vec<(String, Vec<u8>)> {
+    let out = drillsim(
+        &["run", scenario, "--out", dir.to_str().unwrap(), "--quiet"],
+        &[("RAYON_NUM_THREADS", threads)],
+    );
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{scenario}: {err}");
+    tree_bytes(dir)
+}
+
+/// Asserts that `scenario` writes byte-identical outputs with 1 and 2 rayon threads, and
+/// returns the files of the 1-thread run.
+pub fn assert_thread_independent(scenario: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let a = run_outputs(scenario, &dir.path().join("one"), "1");
+    let b = run_outputs(scenario, &dir.path().join("two"), "2");
+    assert_eq!(a.len(), b.len(), "{scenario}: different output files");
+    for ((name, x), (other, y)) in a.iter().zip(&b) {
+        assert_eq!(name, other);
+        assert!(x == y, "{scenario}: {name} differs between 1 and 2 threads");
+    }
+    a
+}
+
+/// Runs `scenario` straight through, and again with a snapshot taken at `t_s` restored
+/// into a fresh run and continued; asserts the snapshot round-trips exactly and both runs
+/// end in the same state, events and time series. Returns (straight, resumed).
+pub fn assert_resume_matches(
+    scenario: &str,
+    t_s: f64,
+) -> (drillsim_engine::Simulation, drillsim_engine::Simulation) {
+    use drillsim_engine::{RunConfig, Simulation};
+    let path = root().join(scenario);
+    let mut straight = Simulation::from_file(&path, RunConfig::default()).unwrap();
+    straight.run_to_end(|_| {});
+    let mut first = Simulation::from_file(&path, RunConfig::default()).unwrap();
+    first.run_until(t_s);
+    let snap = first.snapshot().unwrap();
+    let mut resumed = Simulation::from_file(&path, RunConfig::default()).unwrap();
+    resumed.restore(&snap).unwrap();
+    assert_eq!(
+        resumed.snapshot().unwrap(),
+        snap,
+        "{scenario}: snapshot round trip"
+    );
+    resumed.run_to_end(|_| {});
+    assert_eq!(resumed.snapshot().unwrap(), straight.snapshot().unwrap());
+    assert_eq!(resumed.events(), straight.events());
+    assert_eq!(resumed.series(), straight.series());
+    (straight, resumed)
+}
