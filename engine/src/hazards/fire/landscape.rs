@@ -3,7 +3,8 @@
 //!
 //! ## Model
 //! Slope and aspect from the DEM by Horn's (1981) third-order finite difference on the
-//! 3×3 neighbourhood (edges replicated). The upslope azimuth is the direction of steepest
+//! 3×3 neighbourhood, shared with hillshading ([`crate::world::raster::horn_gradient`];
+//! one-sided at edges). The upslope azimuth is the direction of steepest
 //! ascent, clockwise from north.
 //!
 //! ## Units
@@ -172,24 +173,12 @@ impl FireConfig {
 /// Slope (tan θ) and upslope azimuth (degrees) per cell from a DEM (Horn 1981).
 pub fn slope_from_dem(dem: &Grid<f32>) -> (Vec<f32>, Vec<f32>) {
     let (w, h) = (dem.width(), dem.height());
-    let d = dem.cell_size();
-    let z = |c: isize, r: isize| -> f64 {
-        let c = c.clamp(0, w as isize - 1) as usize;
-        let r = r.clamp(0, h as isize - 1) as usize;
-        f64::from(*dem.get(c, r))
-    };
     let mut slope = vec![0.0f32; w * h];
     let mut up = vec![0.0f32; w * h];
-    for r in 0..h as isize {
-        for c in 0..w as isize {
-            // x east, y north (row index grows southward).
-            let dzdx = ((z(c + 1, r - 1) + 2.0 * z(c + 1, r) + z(c + 1, r + 1))
-                - (z(c - 1, r - 1) + 2.0 * z(c - 1, r) + z(c - 1, r + 1)))
-                / (8.0 * d);
-            let dzdy = ((z(c - 1, r - 1) + 2.0 * z(c, r - 1) + z(c + 1, r - 1))
-                - (z(c - 1, r + 1) + 2.0 * z(c, r + 1) + z(c + 1, r + 1)))
-                / (8.0 * d);
-            let i = r as usize * w + c as usize;
+    for r in 0..h {
+        for c in 0..w {
+            let [dzdx, dzdy] = crate::world::raster::horn_gradient(dem, c, r);
+            let i = r * w + c;
             let s = dzdx.hypot(dzdy);
             slope[i] = s as f32;
             up[i] = if s > 0.0 {

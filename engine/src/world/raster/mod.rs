@@ -21,8 +21,8 @@ pub use ascii::{parse_ascii, read_ascii, write_ascii};
 pub use error::{RasterError, RasterErrorDetail, RasterErrorKind};
 pub use geotiff::{read_geotiff, write_geotiff};
 pub use render::{
-    HillshadeParams, Ramp, blend_hillshade, colorize, hillshade, land_cover_color, land_cover_rgba,
-    shaded_relief, write_png,
+    HillshadeParams, Ramp, blend_hillshade, colorize, hillshade, horn_gradient, land_cover_color,
+    land_cover_rgba, shaded_relief, write_png,
 };
 
 use std::path::Path;

@@ -67,12 +67,11 @@ impl Default for HillshadeParams {
 /// parallel; each cell depends only on its inputs, so the result is independent of the
 /// thread count.
 pub fn hillshade(dem: &Grid<f32>, params: HillshadeParams) -> Grid<f32> {
-    let (w, h) = (dem.width(), dem.height());
+    let w = dem.width();
     let zenith = (90.0 - params.altitude_deg).to_radians();
     let az = params.azimuth_deg.to_radians();
     let (cos_z, sin_z) = (zenith.cos(), zenith.sin());
     let (sin_az, cos_az) = (az.sin(), az.cos());
-    let k = params.z_factor / dem.cell_size();
     let mut out = Grid::filled(*dem.spec(), f32::NAN);
     if w == 0 {
         return out;
@@ -81,39 +80,50 @@ pub fn hillshade(dem: &Grid<f32>, params: HillshadeParams) -> Grid<f32> {
         .par_chunks_mut(w)
         .enumerate()
         .for_each(|(r, row_out)| {
-            let (rn, rs) = (r.saturating_sub(1), (r + 1).min(h - 1));
-            let span_y = (rs - rn) as f64;
             for (c, o) in row_out.iter_mut().enumerate() {
-                let e = *dem.get(c, r);
-                if e.is_nan() {
+                if dem.get(c, r).is_nan() {
                     continue;
                 }
-                let (cw, ce) = (c.saturating_sub(1), (c + 1).min(w - 1));
-                let span_x = (ce - cw) as f64;
-                let z = |cc: usize, rr: usize| {
-                    let v = *dem.get(cc, rr);
-                    f64::from(if v.is_nan() { e } else { v })
-                };
-                let p = if span_x > 0.0 {
-                    let east = z(ce, rn) + 2.0 * z(ce, r) + z(ce, rs);
-                    let west = z(cw, rn) + 2.0 * z(cw, r) + z(cw, rs);
-                    (east - west) / (4.0 * span_x) * k
-                } else {
-                    0.0
-                };
-                let q = if span_y > 0.0 {
-                    let north = z(cw, rn) + 2.0 * z(c, rn) + z(ce, rn);
-                    let south = z(cw, rs) + 2.0 * z(c, rs) + z(ce, rs);
-                    (north - south) / (4.0 * span_y) * k
-                } else {
-                    0.0
-                };
+                let [gx, gy] = horn_gradient(dem, c, r);
+                let (p, q) = (gx * params.z_factor, gy * params.z_factor);
                 let shade =
                     (cos_z - sin_z * (p * sin_az + q * cos_az)) / (1.0 + p * p + q * q).sqrt();
                 *o = shade.clamp(0.0, 1.0) as f32;
             }
         });
     out
+}
+
+/// Surface gradient `[∂z/∂x (east), ∂z/∂y (north)]` in m/m at cell `(c, r)` by Horn's
+/// (1981) 3×3 weighted differences. Edge cells use one-sided differences divided by the
+/// actual span, so planes have exact gradients up to the border; `NaN` neighbours take the
+/// centre value. Shared by hillshading and terrain slope (fire spread).
+pub fn horn_gradient(dem: &Grid<f32>, c: usize, r: usize) -> [f64; 2] {
+    let (w, h) = (dem.width(), dem.height());
+    let d = dem.cell_size();
+    let e = *dem.get(c, r);
+    let (rn, rs) = (r.saturating_sub(1), (r + 1).min(h - 1));
+    let (cw, ce) = (c.saturating_sub(1), (c + 1).min(w - 1));
+    let (span_x, span_y) = ((ce - cw) as f64, (rs - rn) as f64);
+    let z = |cc: usize, rr: usize| {
+        let v = *dem.get(cc, rr);
+        f64::from(if v.is_nan() { e } else { v })
+    };
+    let gx = if span_x > 0.0 {
+        let east = z(ce, rn) + 2.0 * z(ce, r) + z(ce, rs);
+        let west = z(cw, rn) + 2.0 * z(cw, r) + z(cw, rs);
+        (east - west) / (4.0 * span_x * d)
+    } else {
+        0.0
+    };
+    let gy = if span_y > 0.0 {
+        let north = z(cw, rn) + 2.0 * z(c, rn) + z(ce, rn);
+        let south = z(cw, rs) + 2.0 * z(c, rs) + z(ce, rs);
+        (north - south) / (4.0 * span_y * d)
+    } else {
+        0.0
+    };
+    [gx, gy]
 }
 
 /// A continuous colour ramp: a table of `(position in [0, 1], sRGB)` stops, linearly
