@@ -166,7 +166,6 @@ fn check_map(s: &Scenario, memory_bytes: u64, out: &mut Vec<Problem>) {
 
 fn check_terrain(t: &TerrainSource, out: &mut Vec<Problem>) {
     let p = "map.terrain";
-    let elev_hint = "an elevation in metres above sea level";
     let dir_hint = "an azimuth in degrees clockwise from north, 0–360";
     match t {
         TerrainSource::AsciiGrid(path) | TerrainSource::GeoTiff(path) => {
@@ -180,30 +179,14 @@ fn check_terrain(t: &TerrainSource, out: &mut Vec<Problem>) {
             }
         }
         TerrainSource::Flat { elevation_m } => {
-            check_range(
-                out,
-                &join(p, "elevation_m"),
-                *elevation_m,
-                -500.0,
-                9000.0,
-                "m",
-                elev_hint,
-            );
+            check_elevation(out, &join(p, "elevation_m"), *elevation_m);
         }
         TerrainSource::Slope {
             elevation_m,
             gradient,
             uphill_toward_deg,
         } => {
-            check_range(
-                out,
-                &join(p, "elevation_m"),
-                *elevation_m,
-                -500.0,
-                9000.0,
-                "m",
-                elev_hint,
-            );
+            check_elevation(out, &join(p, "elevation_m"), *elevation_m);
             check_range(
                 out,
                 &join(p, "gradient"),
@@ -224,15 +207,7 @@ fn check_terrain(t: &TerrainSource, out: &mut Vec<Problem>) {
             );
         }
         TerrainSource::Valley(v) => {
-            check_range(
-                out,
-                &join(p, "floor_elevation_m"),
-                v.floor_elevation_m,
-                -500.0,
-                9000.0,
-                "m",
-                elev_hint,
-            );
+            check_elevation(out, &join(p, "floor_elevation_m"), v.floor_elevation_m);
             check_range(
                 out,
                 &join(p, "downstream_toward_deg"),
@@ -320,15 +295,7 @@ fn check_terrain(t: &TerrainSource, out: &mut Vec<Problem>) {
             }
         }
         TerrainSource::Hills(h) => {
-            check_range(
-                out,
-                &join(p, "base_elevation_m"),
-                h.base_elevation_m,
-                -500.0,
-                9000.0,
-                "m",
-                elev_hint,
-            );
+            check_elevation(out, &join(p, "base_elevation_m"), h.base_elevation_m);
             if h.count > 100_000 {
                 out.push(Problem::new(
                     join(p, "count"),
@@ -357,6 +324,19 @@ fn check_terrain(t: &TerrainSource, out: &mut Vec<Problem>) {
             }
         }
     }
+}
+
+/// Reports a problem unless `value` is a plausible ground elevation (−500 to 9000 m).
+fn check_elevation(out: &mut Vec<Problem>, path: &str, value: f64) {
+    check_range(
+        out,
+        path,
+        value,
+        -500.0,
+        9000.0,
+        "m",
+        "an elevation in metres above sea level",
+    );
 }
 
 fn check_layers(s: &Scenario, out: &mut Vec<Problem>) {
