@@ -40,6 +40,7 @@ pub fn check_scenario(s: &Scenario, memory_bytes: u64) -> Vec<Problem> {
     for (i, h) in s.hazards.iter().enumerate() {
         h.check(&index("hazards", i), &mut out);
     }
+    crate::agents::check(s, &mut out);
     out
 }
 

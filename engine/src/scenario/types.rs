@@ -36,6 +36,12 @@ pub struct Scenario {
     /// Population groups and vulnerable sites.
     #[serde(default)]
     pub population: Vec<PopulationSpec>,
+    /// Road network (GeoJSON or generated).
+    #[serde(default)]
+    pub roads: Option<crate::agents::spec::RoadsSpec>,
+    /// Dispatch policy and response settings.
+    #[serde(default)]
+    pub response: Option<crate::agents::spec::ResponseSpec>,
     /// Master scenario events list (MSEL).
     #[serde(default)]
     pub injects: Vec<InjectSpec>,
@@ -64,17 +70,7 @@ impl HazardSpec {
     }
 }
 
-/// Response teams (filled in by the agents capability).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum ForceSpec {}
-
-/// Facilities (filled in by the agents capability).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum FacilitySpec {}
-
-/// Population (filled in by the agents capability).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum PopulationSpec {}
+pub use crate::agents::spec::{FacilitySpec, ForceSpec, PopulationSpec};
 
 /// Injects (filled in by the exercise capability).
 #[derive(Clone, Debug, Serialize, Deserialize)]

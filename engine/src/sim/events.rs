@@ -28,6 +28,28 @@ pub enum EventKind {
     FirelineBreached,
     /// A levee or dam breach began to open.
     BreachStarted,
+    /// People received a warning to evacuate or shelter in place.
+    PeopleWarned,
+    /// A task (incident) became known.
+    TaskCreated,
+    /// A team was sent to a task.
+    TeamDispatched,
+    /// A team arrived on scene.
+    TeamArrived,
+    /// A team found its way blocked and chose another route.
+    TeamRerouted,
+    /// A task was finished.
+    TaskCompleted,
+    /// A leak was sealed by a team.
+    LeakStopped,
+    /// People reached a shelter.
+    PeopleSheltered,
+    /// People became trapped and called for rescue.
+    PeopleTrapped,
+    /// A team member was hurt beyond the team's protection; the team is out of action.
+    TeamCasualty,
+    /// A wildland fire stopped spreading.
+    FireContained,
 }
 
 /// One logged fact.

@@ -81,6 +81,8 @@ pub enum MetricsSet {
     Fire,
     /// Chemical fire columns.
     ChemFire,
+    /// Response (teams, people) columns.
+    Agents,
     /// Appends the row to the time series.
     Record,
 }
@@ -201,6 +203,7 @@ impl Simulation {
                 MetricsSet::Gas,
                 MetricsSet::Fire,
                 MetricsSet::ChemFire,
+                MetricsSet::Agents,
                 MetricsSet::Record,
             )
                 .chain()
@@ -241,6 +244,7 @@ impl Simulation {
             b.schedule
                 .add_systems(metrics::record_row.in_set(MetricsSet::Record));
             crate::hazards::install(&mut b);
+            crate::agents::install(&mut b)?;
         }
         schedule.initialize(&mut world).map_err(|e| {
             ScenarioError::one(

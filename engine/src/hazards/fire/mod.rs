@@ -40,6 +40,7 @@ pub mod landscape;
 pub mod moisture;
 pub mod perimeter;
 pub mod plugin;
+mod query;
 pub mod rothermel;
 pub mod spec;
 pub mod spotting;

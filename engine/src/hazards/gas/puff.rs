@@ -322,6 +322,13 @@ impl PuffTracker {
     }
 }
 
+impl PuffTracker {
+    /// Stops the source at model time `t_s` (puffs already released keep moving).
+    pub fn stop_release_at(&mut self, t_s: f64) {
+        self.release = self.release.stopped_at(t_s);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -509,6 +509,20 @@ impl ChemicalReleaseModel {
     }
 }
 
+impl ChemicalReleaseModel {
+    /// Seals the leak at model time `t_s` (a response team stopped it): the source
+    /// releases nothing after it; the cloud already released disperses as before.
+    pub fn stop_source_at(&mut self, t_s: f64) {
+        self.tracker.stop_release_at(t_s);
+        self.end_s = self.end_s.min(t_s.max(self.tracker.time_s()));
+    }
+
+    /// Concentration, kg/m³, at world point `(x, y)` and height `z_m` now.
+    pub fn concentration_at(&self, x: f64, y: f64, z_m: f64) -> f64 {
+        self.tracker.concentration_at(x, y, z_m)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

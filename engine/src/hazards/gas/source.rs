@@ -415,6 +415,50 @@ pub fn bleve_fireball_mass(chem: &Chemical, inventory_kg: f64, storage_t_k: f64)
     inventory_kg.max(0.0) * (3.0 * flash_fraction(chem, storage_t_k)).min(1.0)
 }
 
+impl Release {
+    /// The same release stopped at model time `t_s` (a leak sealed by a response team):
+    /// no mass after `t_s`; an instantaneous release cannot be stopped.
+    pub fn stopped_at(&self, t_s: f64) -> Self {
+        let t_s = t_s.max(0.0);
+        match self {
+            Self::Continuous {
+                rate_kg_s,
+                duration_s,
+            } => Self::Continuous {
+                rate_kg_s: *rate_kg_s,
+                duration_s: duration_s.min(t_s),
+            },
+            Self::Instantaneous { .. } => self.clone(),
+            Self::TimeSeries {
+                times_s,
+                rates_kg_s,
+            } => {
+                if times_s.last().is_none_or(|&e| e <= t_s) {
+                    return self.clone();
+                }
+                let mut t = Vec::new();
+                let mut r = Vec::new();
+                for (&ti, &ri) in times_s.iter().zip(rates_kg_s) {
+                    if ti < t_s {
+                        t.push(ti);
+                        r.push(ri);
+                    }
+                }
+                // The rate at the stop time, then a drop to zero.
+                let at = self.rate_at(t_s);
+                t.push(t_s);
+                r.push(at);
+                t.push(t_s + 1e-3);
+                r.push(0.0);
+                Self::TimeSeries {
+                    times_s: t,
+                    rates_kg_s: r,
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

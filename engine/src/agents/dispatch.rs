@@ -1,0 +1,388 @@
+//! Incidents become tasks, and one place decides which team takes which task.
+//!
+//! ## Policies
+//! - `NearestCapable`: tasks in the order they became known; each gets the idle team
+//!   with the needed capability and the shortest *planned travel time* (routes through
+//!   the current hazards; the few nearest teams by distance are routed).
+//! - `PriorityWeighted`: the same, with tasks ordered by priority first (3 life safety,
+//!   2 hazard control, 1 logistics), then by time known.
+//!
+//! A task becomes dispatchable `call_processing_s` after it became known.
+
+use bevy_ecs::prelude::*;
+
+use super::movement::{Ctx, plan_trip};
+use super::presets::Capability;
+use super::spec::DispatchPolicy;
+use super::state::{AgentStatic, FacilityKind, GroupPhase, Phase, Response, Task, TaskKind};
+use super::view::{HazardView, TeamLimits};
+use crate::hazards::fire::plugin::FireHazards;
+use crate::hazards::flood::plugin::FloodHazards;
+use crate::hazards::gas::plugin::GasHazards;
+use crate::sim::clock::SimClock;
+use crate::sim::events::{EventKind, EventLog};
+use crate::world::terrain::Terrain;
+
+/// Teams routed per task when choosing the fastest (nearest by distance first).
+pub const CANDIDATES: usize = 4;
+
+/// Depth from which people must be carried by boat, m.
+pub const BOAT_DEPTH_M: f64 = 0.3;
+
+fn has_task(r: &Response, kind: &TaskKind) -> bool {
+    r.tasks
+        .iter()
+        .any(|t| t.done_s.is_none() && &t.kind == kind)
+}
+
+#[allow(clippy::too_many_arguments)] // one call site per task kind; a struct adds nothing
+fn new_task(
+    r: &mut Response,
+    log: &mut EventLog,
+    t: f64,
+    kind: TaskKind,
+    label: String,
+    pos: [f64; 2],
+    needs: Capability,
+    priority: u8,
+    max_teams: usize,
+    remaining: f64,
+) {
+    log.push_at(
+        t,
+        EventKind::TaskCreated,
+        label.clone(),
+        format!("Task \"{label}\" was created ({needs:?})."),
+        pos,
+    );
+    r.tasks.push(Task {
+        kind,
+        label,
+        pos,
+        needs,
+        priority,
+        known_s: t,
+        max_teams,
+        teams: Vec::new(),
+        dispatched_s: None,
+        arrived_s: None,
+        done_s: None,
+        remaining,
+    });
+}
+
+/// Creates the tasks the hazards and people call for (in `SimSet::Command`).
+#[allow(clippy::too_many_arguments)]
+pub fn generate_tasks(
+    clock: Res<'_, SimClock>,
+    st: Res<'_, AgentStatic>,
+    terrain: Res<'_, Terrain>,
+    flood: Option<Res<'_, FloodHazards>>,
+    gas: Option<Res<'_, GasHazards>>,
+    fire: Option<Res<'_, FireHazards>>,
+    mut r: ResMut<'_, Response>,
+    mut log: ResMut<'_, EventLog>,
+) {
+    let t = clock.t_s();
+    let r = &mut *r;
+    let spec = terrain.spec;
+    if let Some(g) = &gas {
+        for (k, rel) in g.releases.iter().enumerate() {
+            let Ok(m) = &rel.model else { continue };
+            let active = rel.started && m.release_end_time_s() > t - rel.start_s;
+            let kind = TaskKind::StopLeak(k);
+            if active
+                && !has_task(r, &kind)
+                && !r.tasks.iter().any(|x| x.kind == kind)
+                && !r.leaks_stopped.iter().any(|s| s.0 == k)
+            {
+                let [x, y] = m.spec().location_xy_m;
+                new_task(
+                    r,
+                    &mut log,
+                    t,
+                    kind,
+                    format!("stop leak: {}", rel.label),
+                    [x, y],
+                    Capability::StopLeak,
+                    2,
+                    1,
+                    1.0,
+                );
+            }
+        }
+    }
+    if let Some(f) = &fire {
+        for (k, fi) in f.fires.iter().enumerate() {
+            if fi.ended {
+                if !r.fires_contained.iter().any(|c| c.0 == k) && fi.started {
+                    r.fires_contained.push((k, t));
+                    log.push(
+                        t,
+                        EventKind::FireContained,
+                        fi.id.clone(),
+                        format!("Fire {} stopped spreading.", fi.id),
+                    );
+                    for task in &mut r.tasks {
+                        if matches!(task.kind, TaskKind::Fireline(j) | TaskKind::FireAttack(j) if j == k)
+                            && task.done_s.is_none()
+                        {
+                            task.done_s = Some(t);
+                        }
+                    }
+                }
+                continue;
+            }
+            if !fi.started || r.tasks.iter().any(|x| x.kind == TaskKind::Fireline(k)) {
+                continue;
+            }
+            let c = fi.ignition_cells.first().copied().unwrap_or(0) as usize;
+            let pos = spec.cell_center(c % spec.width, c / spec.width);
+            new_task(
+                r,
+                &mut log,
+                t,
+                TaskKind::Fireline(k),
+                format!("fireline: {}", fi.id),
+                pos,
+                Capability::Fireline,
+                2,
+                8,
+                1.0,
+            );
+            new_task(
+                r,
+                &mut log,
+                t,
+                TaskKind::FireAttack(k),
+                format!("fire attack: {}", fi.id),
+                pos,
+                Capability::FireAttack,
+                2,
+                4,
+                1.0,
+            );
+        }
+    }
+    let depth_at = |p: [f64; 2]| flood.as_ref().map_or(0.0, |f| f.depth_at(p[0], p[1]));
+    let has_hospital = st
+        .facilities
+        .iter()
+        .any(|f| matches!(f.kind, FacilityKind::Hospital(_)));
+    for gi in 0..r.groups.len() {
+        let g = &r.groups[gi];
+        if g.phase == GroupPhase::Waiting && g.people > 0.5 && !has_task(r, &TaskKind::Carry(gi)) {
+            let needs = if depth_at(g.pos) >= BOAT_DEPTH_M {
+                Capability::WaterRescue
+            } else if g.vulnerable.is_some() && g.trapped_from_s.is_none() {
+                Capability::Evacuate
+            } else {
+                Capability::Rescue
+            };
+            let (label, pos, people) = (format!("carry people: {}", g.name), g.pos, g.people);
+            new_task(
+                r,
+                &mut log,
+                t,
+                TaskKind::Carry(gi),
+                label,
+                pos,
+                needs,
+                3,
+                3,
+                people,
+            );
+        }
+        let g = &r.groups[gi];
+        let injured = g.casualties.toxic_injured - g.injured_moved;
+        if has_hospital && injured >= 1.0 && !has_task(r, &TaskKind::Transport(gi)) {
+            let (label, pos) = (format!("transport injured: {}", g.name), g.pos);
+            new_task(
+                r,
+                &mut log,
+                t,
+                TaskKind::Transport(gi),
+                label,
+                pos,
+                Capability::Transport,
+                3,
+                4,
+                injured.floor(),
+            );
+        }
+    }
+    for (fi, f) in st.facilities.iter().enumerate() {
+        if !matches!(f.kind, FacilityKind::Shelter(_)) {
+            continue;
+        }
+        let s = &r.sites[fi];
+        let need = (s.inside + s.queue) * st.rations_per_day - s.rations;
+        let planned: f64 = r
+            .tasks
+            .iter()
+            .filter(|x| x.done_s.is_none() && x.kind == TaskKind::Supply(fi))
+            .map(|x| x.remaining)
+            .sum();
+        if need - planned >= 1.0 {
+            new_task(
+                r,
+                &mut log,
+                t,
+                TaskKind::Supply(fi),
+                format!("supply shelter: {}", f.name),
+                f.pos,
+                Capability::Supply,
+                1,
+                4,
+                (need - planned).ceil(),
+            );
+        }
+    }
+}
+
+/// Where a team first goes for a task: the depot for supplies, else the task's place.
+pub fn first_stop(st: &AgentStatic, r: &Response, task: &Task, from: [f64; 2]) -> Option<[f64; 2]> {
+    match task.kind {
+        TaskKind::Supply(_) => nearest_facility(st, r, from, |k, s| {
+            matches!(k, FacilityKind::Depot) && s.rations >= 1.0
+        })
+        .map(|i| st.facilities[i].pos),
+        TaskKind::Carry(g) | TaskKind::Transport(g) => r.groups.get(g).map(|g| g.pos),
+        _ => Some(task.pos),
+    }
+}
+
+/// Nearest facility (straight line, lowest index on ties) satisfying `ok`.
+pub fn nearest_facility(
+    st: &AgentStatic,
+    r: &Response,
+    p: [f64; 2],
+    ok: impl Fn(&FacilityKind, &super::state::SiteState) -> bool,
+) -> Option<usize> {
+    let mut best: Option<(f64, usize)> = None;
+    for (i, f) in st.facilities.iter().enumerate() {
+        if !ok(&f.kind, &r.sites[i]) {
+            continue;
+        }
+        let d = (f.pos[0] - p[0]).hypot(f.pos[1] - p[1]);
+        if best.is_none_or(|b| d < b.0) {
+            best = Some((d, i));
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// Assigns idle capable teams to open tasks (in `SimSet::Command`, after tasks).
+#[allow(clippy::too_many_arguments)]
+pub fn dispatch(
+    clock: Res<'_, SimClock>,
+    st: Res<'_, AgentStatic>,
+    terrain: Res<'_, Terrain>,
+    flood: Option<Res<'_, FloodHazards>>,
+    gas: Option<Res<'_, GasHazards>>,
+    fire: Option<Res<'_, FireHazards>>,
+    mut r: ResMut<'_, Response>,
+    mut log: ResMut<'_, EventLog>,
+) {
+    let t = clock.t_s();
+    let r = &mut *r;
+    let burning = std::mem::take(&mut r.burning);
+    let view = HazardView::new(
+        terrain.spec,
+        flood.as_deref(),
+        gas.as_deref(),
+        fire.is_some().then_some(burning.as_slice()),
+    );
+    let ctx = Ctx {
+        spec: terrain.spec,
+        net: &st.net,
+        cells: &st.cells,
+        view: &view,
+        closed: &r.closed,
+    };
+    let mut order: Vec<usize> = (0..r.tasks.len())
+        .filter(|&k| {
+            let x = &r.tasks[k];
+            x.done_s.is_none() && x.known_s + st.call_s <= t && x.teams.len() < x.max_teams
+        })
+        .collect();
+    if st.policy == DispatchPolicy::PriorityWeighted {
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&r.tasks[a], &r.tasks[b]);
+            y.priority
+                .cmp(&x.priority)
+                .then(x.known_s.total_cmp(&y.known_s))
+                .then(a.cmp(&b))
+        });
+    }
+    let mut assignments = Vec::new();
+    let mut taken = vec![false; r.teams.len()];
+    for k in order {
+        let task = &r.tasks[k];
+        let mut slots = task.max_teams - task.teams.len();
+        // Supplies: no more trucks than the rations still to load need.
+        let mut committed: f64 = task
+            .teams
+            .iter()
+            .map(|&i| st.presets.types[r.teams[i].preset].cargo_rations)
+            .sum();
+        while slots > 0 && (task.needs != Capability::Supply || committed < task.remaining) {
+            let mut cands: Vec<(f64, usize)> = r
+                .teams
+                .iter()
+                .enumerate()
+                .filter(|(i, tm)| {
+                    let ty = &st.presets.types[tm.preset];
+                    !taken[*i]
+                        && tm.phase == Phase::Idle
+                        && tm.available_s <= t
+                        && ty.can(task.needs)
+                        && (task.needs != Capability::FireAttack || tm.water_l > 0.0)
+                })
+                .map(|(i, tm)| ((tm.pos[0] - task.pos[0]).hypot(tm.pos[1] - task.pos[1]), i))
+                .collect();
+            cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            cands.truncate(CANDIDATES);
+            let mut best: Option<(f64, usize, super::movement::Trip)> = None;
+            for &(_, i) in &cands {
+                let tm = &r.teams[i];
+                let lim = TeamLimits::of(&st.presets.types[tm.preset], tm.ppe);
+                let Some(dest) = first_stop(&st, r, task, tm.pos) else {
+                    continue;
+                };
+                if let Some(trip) = plan_trip(&ctx, &lim, tm.pos, dest)
+                    && best.as_ref().is_none_or(|b| trip.planned_s < b.0)
+                {
+                    best = Some((trip.planned_s, i, trip));
+                }
+            }
+            let Some((eta, i, trip)) = best else { break };
+            taken[i] = true;
+            committed += st.presets.types[r.teams[i].preset].cargo_rations;
+            assignments.push((k, i, trip, eta));
+            slots -= 1;
+        }
+    }
+    for (k, i, trip, eta) in assignments {
+        let task = &mut r.tasks[k];
+        task.teams.push(i);
+        task.dispatched_s.get_or_insert(t);
+        let tm = &mut r.teams[i];
+        tm.task = Some(k);
+        tm.phase = Phase::ToTask;
+        tm.trip = Some(trip);
+        log.push_at(
+            t,
+            EventKind::TeamDispatched,
+            tm.id.clone(),
+            format!(
+                "{} was dispatched to \"{}\" (planned travel {:.1} min).",
+                tm.name,
+                task.label,
+                eta / 60.0
+            ),
+            tm.pos,
+        );
+    }
+    r.burning = burning;
+}

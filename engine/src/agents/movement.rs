@@ -1,0 +1,357 @@
+//! Trips: planning a route for a team (road network plus off-road access legs) and
+//! moving along it through the hazards, recording the cells crossed and the time spent
+//! in each so exposure is integrated along the actual path.
+//!
+//! ## Model
+//! A trip is a list of legs: road edges (speed = min(team, road) × the flood factor of
+//! the edge's worst cell) and straight off-road legs (on foot, tracks or by boat, speed
+//! from [`TeamLimits::offroad_speed`]). A trip is planned as: access leg from the
+//! position to one of the nearest road nodes, A* over the network, egress leg to the
+//! destination; the fastest of a few candidate start/end nodes wins, or a direct
+//! off-road leg when that is faster or the roads are cut. Before each leg (and every
+//! sub-step) passability is checked again: a leg that has become blocked stops the
+//! team, which re-plans from where it is.
+//!
+//! Road-only vehicles use access legs of at most [`MAX_ACCESS_M`] at a quarter of their
+//! road speed (yards, driveways).
+//!
+//! ## Units
+//! Metres, seconds.
+
+use serde::{Deserialize, Serialize};
+
+use super::roads::{EdgeCells, RoadNetwork};
+use super::routing::{EdgeCost, shortest_path};
+use super::view::{HazardView, TeamCost, TeamLimits};
+use crate::world::GridSpec;
+
+/// Longest access/egress leg a road-only vehicle drives off the network, m.
+pub const MAX_ACCESS_M: f64 = 500.0;
+
+/// Candidate road nodes tried at each end of a trip.
+const CANDIDATES: usize = 3;
+
+/// One leg of a trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Leg {
+    /// Along road edge `edge` from node `from` to node `to`.
+    Road {
+        /// Edge id.
+        edge: u32,
+        /// Start node.
+        from: u32,
+        /// End node.
+        to: u32,
+    },
+    /// Straight off-road from `from` to `to`; `access` legs of road-only vehicles.
+    Free {
+        /// Start (x, y), m.
+        from: [f64; 2],
+        /// End (x, y), m.
+        to: [f64; 2],
+        /// Driven at a quarter of road speed by a road-only vehicle.
+        access: bool,
+    },
+}
+
+/// A trip in progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trip {
+    /// The legs.
+    pub legs: Vec<Leg>,
+    /// Current leg.
+    pub leg: usize,
+    /// Metres done along the current leg.
+    pub done_m: f64,
+    /// Destination, m.
+    pub dest: [f64; 2],
+    /// Planned travel time when planned, s.
+    pub planned_s: f64,
+}
+
+/// What a tick of movement ended with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moved {
+    /// Still on the way.
+    Moving,
+    /// At the destination.
+    Arrived,
+    /// The next piece is blocked: re-plan.
+    Blocked,
+}
+
+/// Everything a trip needs to read.
+pub struct Ctx<'a> {
+    /// Grid.
+    pub spec: GridSpec,
+    /// Roads.
+    pub net: &'a RoadNetwork,
+    /// Edge cells.
+    pub cells: &'a EdgeCells,
+    /// Hazards.
+    pub view: &'a HazardView<'a>,
+    /// Closed edges.
+    pub closed: &'a [u64],
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
+}
+
+fn cell_of(spec: &GridSpec, p: [f64; 2]) -> Option<usize> {
+    spec.cell_at(p[0], p[1]).map(|(c, r)| spec.index(c, r))
+}
+
+/// Speed on a free leg through the cell at `p`, `None` if blocked.
+fn free_speed(ctx: &Ctx<'_>, lim: &TeamLimits, p: [f64; 2], access: bool) -> Option<f64> {
+    let i = cell_of(&ctx.spec, p)?;
+    if access && lim.offroad_speed_m_s <= 0.0 && lim.water_speed_m_s <= 0.0 {
+        // A road vehicle on a yard or driveway: blocked as on a road cell.
+        return match lim.road_cell(ctx.view, i) {
+            super::view::Passage::Blocked => None,
+            super::view::Passage::Road(f) => Some(0.25 * lim.road_speed_m_s * f),
+        };
+    }
+    lim.offroad_speed(ctx.view, i)
+}
+
+/// Time to walk/drive/boat a straight free leg, s; `None` if blocked somewhere.
+pub fn free_leg_time(
+    ctx: &Ctx<'_>,
+    lim: &TeamLimits,
+    a: [f64; 2],
+    b: [f64; 2],
+    access: bool,
+) -> Option<f64> {
+    let len = dist(a, b);
+    if len < 1e-9 {
+        return Some(0.0);
+    }
+    let n = (len / (0.5 * ctx.spec.cell_size)).ceil().max(1.0) as usize;
+    let piece = len / n as f64;
+    let mut t = 0.0;
+    for k in 0..n {
+        let f = (k as f64 + 0.5) / n as f64;
+        let p = [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])];
+        t += piece / free_speed(ctx, lim, p, access)?;
+    }
+    Some(t)
+}
+
+fn nearest_nodes(net: &RoadNetwork, p: [f64; 2], k: usize) -> Vec<u32> {
+    // Exact k nearest by a scan ordered by (distance, id): deterministic.
+    let mut best: Vec<(f64, u32)> = Vec::with_capacity(k + 1);
+    if let Some(n) = net.nearest_node(p[0], p[1]) {
+        best.push((
+            dist(p, [net.nodes[n as usize].x, net.nodes[n as usize].y]),
+            n,
+        ));
+    }
+    if k > 1 {
+        for (i, n) in net.nodes.iter().enumerate() {
+            let d = dist(p, [n.x, n.y]);
+            if best.len() < k || d < best[best.len() - 1].0 {
+                if best.iter().any(|b| b.1 == i as u32) {
+                    continue;
+                }
+                best.push((d, i as u32));
+                best.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                best.truncate(k);
+            }
+        }
+    }
+    best.into_iter().map(|b| b.1).collect()
+}
+
+/// Plans the fastest trip from `from` to `to` for a team with limits `lim`.
+pub fn plan_trip(ctx: &Ctx<'_>, lim: &TeamLimits, from: [f64; 2], to: [f64; 2]) -> Option<Trip> {
+    let road_only = lim.offroad_speed_m_s <= 0.0 && lim.water_speed_m_s <= 0.0;
+    let mut best: Option<(f64, Vec<Leg>)> = None;
+    if !road_only && let Some(t) = free_leg_time(ctx, lim, from, to, false) {
+        best = Some((
+            t,
+            vec![Leg::Free {
+                from,
+                to,
+                access: false,
+            }],
+        ));
+    }
+    if lim.road_speed_m_s > 0.0 && !ctx.net.nodes.is_empty() {
+        let cost = TeamCost {
+            view: ctx.view,
+            cells: ctx.cells,
+            limits: *lim,
+            closed: ctx.closed,
+        };
+        let starts = nearest_nodes(ctx.net, from, CANDIDATES);
+        let ends = nearest_nodes(ctx.net, to, CANDIDATES);
+        for &s in &starts {
+            let sp = [ctx.net.nodes[s as usize].x, ctx.net.nodes[s as usize].y];
+            if road_only && dist(from, sp) > MAX_ACCESS_M {
+                continue;
+            }
+            let Some(t_in) = free_leg_time(ctx, lim, from, sp, true) else {
+                continue;
+            };
+            for &e in &ends {
+                let ep = [ctx.net.nodes[e as usize].x, ctx.net.nodes[e as usize].y];
+                if road_only && dist(to, ep) > MAX_ACCESS_M {
+                    continue;
+                }
+                let lower = t_in + dist(sp, ep) * cost.min_s_per_m();
+                if best.as_ref().is_some_and(|b| b.0 <= lower) {
+                    continue;
+                }
+                let Some(t_out) = free_leg_time(ctx, lim, ep, to, true) else {
+                    continue;
+                };
+                let Some(route) = shortest_path(ctx.net, s, e, &cost) else {
+                    continue;
+                };
+                let total = t_in + route.time_s + t_out;
+                if best.as_ref().is_none_or(|b| total < b.0) {
+                    let mut legs = vec![Leg::Free {
+                        from,
+                        to: sp,
+                        access: true,
+                    }];
+                    for (k, &(edge, _)) in route.edges.iter().enumerate() {
+                        legs.push(Leg::Road {
+                            edge,
+                            from: route.nodes[k],
+                            to: route.nodes[k + 1],
+                        });
+                    }
+                    legs.push(Leg::Free {
+                        from: ep,
+                        to,
+                        access: true,
+                    });
+                    best = Some((total, legs));
+                }
+            }
+        }
+    }
+    best.map(|(t, legs)| Trip {
+        legs,
+        leg: 0,
+        done_m: 0.0,
+        dest: to,
+        planned_s: t,
+    })
+}
+
+fn leg_ends(net: &RoadNetwork, leg: &Leg) -> ([f64; 2], [f64; 2], f64) {
+    match leg {
+        Leg::Road { edge, from, to } => {
+            let a = &net.nodes[*from as usize];
+            let b = &net.nodes[*to as usize];
+            ([a.x, a.y], [b.x, b.y], net.edges[*edge as usize].length_m)
+        }
+        Leg::Free { from, to, .. } => (*from, *to, dist(*from, *to)),
+    }
+}
+
+/// Position on the current leg.
+pub fn position(net: &RoadNetwork, trip: &Trip) -> [f64; 2] {
+    let Some(leg) = trip.legs.get(trip.leg) else {
+        return trip.dest;
+    };
+    if let Leg::Road { edge, from, .. } = leg {
+        let (x, y) = net.point_along(*edge, *from, trip.done_m);
+        return [x, y];
+    }
+    let (a, b, len) = leg_ends(net, leg);
+    let f = if len > 0.0 {
+        (trip.done_m / len).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])]
+}
+
+/// Moves along `trip` for `dt_s`, pushing `(cell, seconds)` for every piece of path
+/// into `samples` and returning the distance travelled. `speed_cap` limits the speed
+/// (e.g. traffic density); `None` = none.
+pub fn advance(
+    ctx: &Ctx<'_>,
+    lim: &TeamLimits,
+    trip: &mut Trip,
+    dt_s: f64,
+    speed_cap: impl Fn(&Leg) -> f64,
+    samples: &mut Vec<(u32, f64)>,
+) -> (Moved, f64) {
+    let mut left = dt_s;
+    let mut moved = 0.0;
+    let piece_max = 0.5 * ctx.spec.cell_size;
+    while left > 1e-9 {
+        let Some(leg) = trip.legs.get(trip.leg) else {
+            return (Moved::Arrived, moved);
+        };
+        let (_, _, len) = leg_ends(ctx.net, leg);
+        if trip.done_m >= len - 1e-9 {
+            trip.leg += 1;
+            trip.done_m = 0.0;
+            continue;
+        }
+        let road_speed = match leg {
+            Leg::Road { edge, .. } => {
+                let cost = TeamCost {
+                    view: ctx.view,
+                    cells: ctx.cells,
+                    limits: *lim,
+                    closed: ctx.closed,
+                };
+                let Some(f) = cost.edge_factor(*edge) else {
+                    return (Moved::Blocked, moved);
+                };
+                Some(
+                    lim.road_speed_m_s
+                        .min(ctx.net.edges[*edge as usize].speed_m_s)
+                        * f,
+                )
+            }
+            Leg::Free { .. } => None,
+        };
+        let p = position(ctx.net, trip);
+        let access = matches!(leg, Leg::Free { access: true, .. });
+        let v = match road_speed {
+            Some(v) => v,
+            None => match free_speed(ctx, lim, p, access) {
+                Some(v) => v,
+                None => return (Moved::Blocked, moved),
+            },
+        }
+        .min(speed_cap(leg));
+        if v <= 0.0 {
+            return (Moved::Blocked, moved);
+        }
+        let step = (len - trip.done_m).min(piece_max).min(v * left);
+        let t = step / v;
+        trip.done_m += step;
+        moved += step;
+        left -= t;
+        let mid = position(ctx.net, trip);
+        let c = cell_of(&ctx.spec, [0.5 * (p[0] + mid[0]), 0.5 * (p[1] + mid[1])]);
+        if let Some(c) = c {
+            match samples.last_mut() {
+                Some(s) if s.0 == c as u32 => s.1 += t,
+                _ => samples.push((c as u32, t)),
+            }
+        }
+    }
+    let at_end = trip.leg >= trip.legs.len()
+        || (trip.leg + 1 == trip.legs.len() && {
+            let (_, _, len) = leg_ends(ctx.net, &trip.legs[trip.leg]);
+            trip.done_m >= len - 1e-9
+        });
+    (
+        if at_end {
+            Moved::Arrived
+        } else {
+            Moved::Moving
+        },
+        moved,
+    )
+}
