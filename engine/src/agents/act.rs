@@ -69,18 +69,18 @@ fn line_cells(
         spec.cell_at(p[0], p[1])
             .is_some_and(|(c, r)| fire.arrival_s(spec.index(c, r)) <= t)
     };
-    // Offset to two cells outside the burned area at the anchor.
-    let mut off = 0.0;
-    while off < 200.0 * spec.cell_size && burned([anchor[0] + n[0] * off, anchor[1] + n[1] * off]) {
-        off += spec.cell_size;
-    }
-    off += 2.0 * spec.cell_size;
-    let start = [anchor[0] + n[0] * off, anchor[1] + n[1] * off];
+    // At each station along the spread direction, two cells outside the burned area.
     let mut cells: Vec<(usize, usize)> = Vec::new();
-    let steps = (LINE_M / (0.5 * spec.cell_size)) as usize;
+    let steps = (LINE_M / spec.cell_size) as usize;
     for k in 0..=steps {
-        let s = k as f64 * 0.5 * spec.cell_size;
-        let Some(c) = spec.cell_at(start[0] + dir[0] * s, start[1] + dir[1] * s) else {
+        let s = k as f64 * spec.cell_size;
+        let a = [anchor[0] + dir[0] * s, anchor[1] + dir[1] * s];
+        let mut off = 0.0;
+        while off < 200.0 * spec.cell_size && burned([a[0] + n[0] * off, a[1] + n[1] * off]) {
+            off += spec.cell_size;
+        }
+        off += 2.0 * spec.cell_size;
+        let Some(c) = spec.cell_at(a[0] + n[0] * off, a[1] + n[1] * off) else {
             break;
         };
         if cells.last() != Some(&c) {
@@ -166,11 +166,12 @@ pub fn act(
     }
 
     let burning = std::mem::take(&mut r.burning);
+    let danger = std::mem::take(&mut r.danger);
     let closed = std::mem::take(&mut r.closed);
     // Arrivals that start work on fires (mutable fire access, before the view borrows).
     for i in 0..r.teams.len() {
         let tm = &r.teams[i];
-        let (Phase::ToTask, None, Some(k)) = (&tm.phase, &tm.trip, tm.task) else {
+        let (Phase::ToTask, true, Some(k)) = (&tm.phase, tm.at_dest, tm.task) else {
             continue;
         };
         let (Some(fh), Some(sup)) = (fire.as_deref_mut(), support.as_deref()) else {
@@ -198,7 +199,7 @@ pub fn act(
                     Some(Ok(plan)) => {
                         log.push_at(
                             t,
-                            EventKind::TaskCompleted,
+                            EventKind::TeamArrived,
                             r.teams[i].id.clone(),
                             format!(
                                 "{} began {:.0} m of fireline on {} (done at {:.0} min).",
@@ -267,7 +268,8 @@ pub fn act(
         spec,
         flood.as_deref(),
         gas.as_deref(),
-        fire.is_some().then_some(burning.as_slice()),
+        fire.is_some()
+            .then_some((burning.as_slice(), danger.as_slice())),
     );
     let ctx = Ctx {
         spec,
@@ -278,7 +280,7 @@ pub fn act(
     };
     for i in 0..r.teams.len() {
         let phase = r.teams[i].phase.clone();
-        let arrived = r.teams[i].trip.is_none();
+        let arrived = std::mem::take(&mut r.teams[i].at_dest);
         let ty = st.presets.types[r.teams[i].preset].clone();
         let task = r.teams[i].task;
         match (phase, task) {
@@ -487,6 +489,7 @@ pub fn act(
         }
     }
     r.burning = burning;
+    r.danger = danger;
     r.closed = closed;
 }
 

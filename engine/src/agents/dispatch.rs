@@ -77,6 +77,7 @@ pub fn generate_tasks(
     clock: Res<'_, SimClock>,
     st: Res<'_, AgentStatic>,
     terrain: Res<'_, Terrain>,
+    weather: Res<'_, crate::world::weather::WeatherNow>,
     flood: Option<Res<'_, FloodHazards>>,
     gas: Option<Res<'_, GasHazards>>,
     fire: Option<Res<'_, FireHazards>>,
@@ -113,7 +114,18 @@ pub fn generate_tasks(
         }
     }
     if let Some(f) = &fire {
+        let (u, v) = crate::hazards::gas::plugin::wind_uv(1.0, weather.wind_from_deg);
         for (k, fi) in f.fires.iter().enumerate() {
+            let c = fi.ignition_cells.first().copied().unwrap_or(0) as usize;
+            let origin = spec.cell_center(c % spec.width, c / spec.width);
+            let anchor = fire_anchor(&spec, &fi.sim, origin, [u, v], t);
+            for task in &mut r.tasks {
+                if task.done_s.is_none()
+                    && matches!(task.kind, TaskKind::Fireline(j) | TaskKind::FireAttack(j) if j == k)
+                {
+                    task.pos = anchor;
+                }
+            }
             if fi.ended {
                 if !r.fires_contained.iter().any(|c| c.0 == k) && fi.started {
                     r.fires_contained.push((k, t));
@@ -136,8 +148,7 @@ pub fn generate_tasks(
             if !fi.started || r.tasks.iter().any(|x| x.kind == TaskKind::Fireline(k)) {
                 continue;
             }
-            let c = fi.ignition_cells.first().copied().unwrap_or(0) as usize;
-            let pos = spec.cell_center(c % spec.width, c / spec.width);
+            let pos = anchor;
             new_task(
                 r,
                 &mut log,
@@ -222,7 +233,12 @@ pub fn generate_tasks(
             .iter()
             .filter(|x| x.done_s.is_none() && x.kind == TaskKind::Supply(fi))
             .map(|x| x.remaining)
-            .sum();
+            .sum::<f64>()
+            + r.teams
+                .iter()
+                .filter(|tm| tm.drop_at == Some(fi))
+                .map(|tm| tm.load)
+                .sum::<f64>();
         if need - planned >= 1.0 {
             new_task(
                 r,
@@ -240,7 +256,39 @@ pub fn generate_tasks(
     }
 }
 
-/// Where a team first goes for a task: the depot for supplies, else the task's place.
+/// The anchor point of a fire: walking upwind from its origin, the first cell that has
+/// not burned, two cells further out (crews start from the heel, NWCG PMS 410-1).
+pub fn fire_anchor(
+    spec: &crate::world::GridSpec,
+    fire: &crate::hazards::fire::spread::FireSim,
+    origin: [f64; 2],
+    wind_to: [f64; 2],
+    t: f64,
+) -> [f64; 2] {
+    let mut p = origin;
+    let step = spec.cell_size;
+    for _ in 0..2000 {
+        let Some((c, r)) = spec.cell_at(p[0], p[1]) else {
+            break;
+        };
+        if fire.arrival_s(spec.index(c, r)) > t {
+            break;
+        }
+        p = [p[0] - wind_to[0] * step, p[1] - wind_to[1] * step];
+    }
+    let q = [
+        p[0] - wind_to[0] * 2.0 * step,
+        p[1] - wind_to[1] * 2.0 * step,
+    ];
+    if spec.cell_at(q[0], q[1]).is_some() {
+        q
+    } else {
+        p
+    }
+}
+
+/// Where a team first goes for a task: the depot for supplies, the heel of a fire, else
+/// the task's place.
 pub fn first_stop(st: &AgentStatic, r: &Response, task: &Task, from: [f64; 2]) -> Option<[f64; 2]> {
     match task.kind {
         TaskKind::Supply(_) => nearest_facility(st, r, from, |k, s| {
@@ -287,11 +335,13 @@ pub fn dispatch(
     let t = clock.t_s();
     let r = &mut *r;
     let burning = std::mem::take(&mut r.burning);
+    let danger = std::mem::take(&mut r.danger);
     let view = HazardView::new(
         terrain.spec,
         flood.as_deref(),
         gas.as_deref(),
-        fire.is_some().then_some(burning.as_slice()),
+        fire.is_some()
+            .then_some((burning.as_slice(), danger.as_slice())),
     );
     let ctx = Ctx {
         spec: terrain.spec,
@@ -385,4 +435,5 @@ pub fn dispatch(
         );
     }
     r.burning = burning;
+    r.danger = danger;
 }

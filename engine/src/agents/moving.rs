@@ -67,6 +67,17 @@ fn flood_speed(flood: Option<&FloodHazards>, spec: &crate::world::GridSpec, i: u
         .map_or(0.0, |s| s.speed_m_s())
 }
 
+/// Takes team `i` off its task (it falls back).
+fn release_task(tasks: &mut [super::state::Task], tm: &mut super::state::Team, i: usize) {
+    if let Some(k) = tm.task.take()
+        && let Some(task) = tasks.get_mut(k)
+    {
+        task.teams.retain(|&x| x != i);
+    }
+    tm.drop_at = None;
+    tm.load = 0.0;
+}
+
 /// The movement system (in `SimSet::Movement`).
 #[allow(clippy::too_many_arguments)]
 pub fn move_all(
@@ -84,12 +95,14 @@ pub fn move_all(
     let spec = terrain.spec;
     let r = &mut *r;
     let burning = std::mem::take(&mut r.burning);
+    let danger = std::mem::take(&mut r.danger);
     let closed = std::mem::take(&mut r.closed);
     let view = HazardView::new(
         spec,
         flood.as_deref(),
         gas.as_deref(),
-        fire.is_some().then_some(burning.as_slice()),
+        fire.is_some()
+            .then_some((burning.as_slice(), danger.as_slice())),
     );
     let ctx = Ctx {
         spec,
@@ -107,7 +120,8 @@ pub fn move_all(
     let mut samples = Vec::new();
 
     // Teams.
-    for tm in &mut r.teams {
+    let r_tasks = &mut r.tasks;
+    for (i, tm) in r.teams.iter_mut().enumerate() {
         match tm.phase {
             Phase::OffDuty if t >= tm.available_s => tm.phase = Phase::Idle,
             Phase::Resting(until) if t >= until => tm.phase = Phase::Idle,
@@ -124,7 +138,9 @@ pub fn move_all(
         samples.clear();
         let mut dist = 0.0;
         let mut rest = dt;
-        if let Some(trip) = &mut tm.trip {
+        // A team cut off waits on its trip until it may try again.
+        let waiting = tm.trip.is_some() && t < tm.retry_s;
+        if let Some(trip) = tm.trip.as_mut().filter(|_| !waiting) {
             let (m, d) = advance(&ctx, &lim, trip, dt, |_| f64::INFINITY, &mut samples);
             dist = d;
             rest = dt - samples.iter().map(|s| s.1).sum::<f64>();
@@ -133,6 +149,7 @@ pub fn move_all(
                 Moved::Arrived => {
                     tm.pos = trip.dest;
                     tm.trip = None;
+                    tm.at_dest = true;
                 }
                 Moved::Blocked => {
                     let dest = trip.dest;
@@ -153,16 +170,41 @@ pub fn move_all(
                             tm.trip = Some(n);
                         }
                         None => {
-                            // Wait where it is; dispatch or the next tick tries again.
-                            log.push_at(
-                                t,
-                                EventKind::TeamRerouted,
-                                tm.id.clone(),
-                                format!("{} is cut off and waits for the way to clear.", tm.name),
-                                tm.pos,
-                            );
-                            tm.trip = None;
-                            tm.retry_s = t + 60.0;
+                            // Cut off: fall back to base, or wait for the way to clear.
+                            let base = st.facilities[tm.base].pos;
+                            let back = if tm.load > 0.0 {
+                                None // never abandon people or cargo on board
+                            } else {
+                                plan_trip(&ctx, &lim, tm.pos, base)
+                            };
+                            match back {
+                                Some(n) => {
+                                    log.push_at(
+                                        t,
+                                        EventKind::TeamRerouted,
+                                        tm.id.clone(),
+                                        format!("{} is cut off and falls back to base.", tm.name),
+                                        tm.pos,
+                                    );
+                                    tm.trip = Some(n);
+                                    tm.phase = Phase::Returning;
+                                    release_task(r_tasks, tm, i);
+                                    tm.task = None;
+                                }
+                                None => {
+                                    log.push_at(
+                                        t,
+                                        EventKind::TeamRerouted,
+                                        tm.id.clone(),
+                                        format!(
+                                            "{} is cut off and waits for the way to clear.",
+                                            tm.name
+                                        ),
+                                        tm.pos,
+                                    );
+                                    tm.retry_s = t + 60.0;
+                                }
+                            }
                         }
                     }
                 }
@@ -315,5 +357,6 @@ pub fn move_all(
         );
     }
     r.burning = burning;
+    r.danger = danger;
     r.closed = closed;
 }

@@ -214,6 +214,7 @@ pub fn install(b: &mut SimBuilder<'_>) -> Result<(), ScenarioError> {
                 phase: Phase::OffDuty,
                 task: None,
                 trip: None,
+                at_dest: false,
                 drop_at: None,
                 load: 0.0,
                 water_l: ty.water_l,

@@ -45,7 +45,7 @@ pub fn sense(
     let r = &mut *r;
     let mut burning_cells: Vec<u32> = Vec::new();
     if let Some(f) = &fire {
-        burning_mask(f, spec.len(), &mut r.burning);
+        burning_mask(f, &spec, &mut r.burning, &mut r.danger);
         for fi in &f.fires {
             burning_cells.extend_from_slice(&fi.burning);
         }
@@ -54,7 +54,8 @@ pub fn sense(
         spec,
         flood.as_deref(),
         gas.as_deref(),
-        fire.is_some().then_some(r.burning.as_slice()),
+        fire.is_some()
+            .then_some((r.burning.as_slice(), r.danger.as_slice())),
     );
     let near_fire = |p: [f64; 2]| {
         burning_cells.iter().any(|&c| {

@@ -112,6 +112,8 @@ pub struct Team {
     pub task: Option<usize>,
     /// Trip under way.
     pub trip: Option<Trip>,
+    /// Reached the end of its last trip this tick (cleared when acted on).
+    pub at_dest: bool,
     /// Where the current trip ends (facility index) when carrying or loading.
     pub drop_at: Option<usize>,
     /// People or ration packs on board.
@@ -275,6 +277,8 @@ pub struct Response {
     pub closed: Vec<u64>,
     /// Burning cells of the tick (bit per cell).
     pub burning: Vec<u64>,
+    /// Cells too close to a fire to pass (bit per cell).
+    pub danger: Vec<u64>,
     /// Leaks stopped: (release index, time s).
     pub leaks_stopped: Vec<(usize, f64)>,
     /// Fires contained: (fire index, time s).

@@ -45,17 +45,46 @@ pub struct HazardView<'a> {
     pub gas: Vec<GasLayer<'a>>,
     /// Burning cells now (bit per cell).
     pub burning: Option<&'a [u64]>,
+    /// Cells too close to the fire to pass (bit per cell).
+    pub danger: Option<&'a [u64]>,
 }
 
-/// Bits of burning cells, refreshed each tick from the fires' flaming lists.
-pub fn burning_mask(fires: &FireHazards, n: usize, out: &mut Vec<u64>) {
-    out.clear();
-    out.resize(n.div_ceil(64), 0);
+/// Bits of burning cells, and of the cells too close to them to pass ("danger"): within
+/// four flame lengths of a burning cell (the NWCG safety-zone separation, 4 × flame
+/// height; Butler & Cohen 1998), at least one cell. Refreshed each tick.
+pub fn burning_mask(
+    fires: &FireHazards,
+    spec: &GridSpec,
+    burning: &mut Vec<u64>,
+    danger: &mut Vec<u64>,
+) {
+    let n = spec.len();
+    for m in [&mut *burning, &mut *danger] {
+        m.clear();
+        m.resize(n.div_ceil(64), 0);
+    }
     for f in &fires.fires {
         for &c in &f.burning {
             let c = c as usize;
-            if c < n {
-                out[c / 64] |= 1 << (c % 64);
+            if c >= n {
+                continue;
+            }
+            burning[c / 64] |= 1 << (c % 64);
+            let reach = 4.0 * f.sim.flame_length_at_m(c);
+            let k = (reach / spec.cell_size).ceil().clamp(1.0, 10.0) as i64;
+            let (c0, r0) = ((c % spec.width) as i64, (c / spec.width) as i64);
+            for dr in -k..=k {
+                for dc in -k..=k {
+                    let (cc, rr) = (c0 + dc, r0 + dr);
+                    if cc < 0 || rr < 0 || cc >= spec.width as i64 || rr >= spec.height as i64 {
+                        continue;
+                    }
+                    if (dc * dc + dr * dr) as f64 > (k * k) as f64 + 0.5 {
+                        continue;
+                    }
+                    let i = spec.index(cc as usize, rr as usize);
+                    danger[i / 64] |= 1 << (i % 64);
+                }
             }
         }
     }
@@ -77,7 +106,7 @@ impl<'a> HazardView<'a> {
         spec: GridSpec,
         flood: Option<&'a FloodHazards>,
         gas: Option<&'a GasHazards>,
-        burning: Option<&'a [u64]>,
+        burning: Option<(&'a [u64], &'a [u64])>,
     ) -> Self {
         let depth = flood
             .and_then(|f| f.first())
@@ -98,7 +127,8 @@ impl<'a> HazardView<'a> {
             spec: Some(spec),
             depth,
             gas,
-            burning,
+            burning: burning.map(|b| b.0),
+            danger: burning.map(|b| b.1),
         }
     }
 
@@ -112,6 +142,14 @@ impl<'a> HazardView<'a> {
     /// True if cell `i` is burning now.
     pub fn burning(&self, i: usize) -> bool {
         self.burning
+            .and_then(|b| b.get(i / 64))
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// True if cell `i` is too close to the fire to pass.
+    pub fn near_fire(&self, i: usize) -> bool {
+        self.danger
+            .or(self.burning)
             .and_then(|b| b.get(i / 64))
             .is_some_and(|w| w >> (i % 64) & 1 == 1)
     }
@@ -167,7 +205,7 @@ impl TeamLimits {
 
     /// Passage through cell `i` on a road.
     pub fn road_cell(&self, view: &HazardView<'_>, i: usize) -> Passage {
-        if view.burning(i) || view.gas_ratio(i, self.ppe) > 1.0 {
+        if view.near_fire(i) || view.gas_ratio(i, self.ppe) > 1.0 {
             return Passage::Blocked;
         }
         let d = view.depth(i);
@@ -185,7 +223,7 @@ impl TeamLimits {
 
     /// Speed off road through cell `i` (on foot, tracks or by boat), m/s; `None` blocked.
     pub fn offroad_speed(&self, view: &HazardView<'_>, i: usize) -> Option<f64> {
-        if view.burning(i) || view.gas_ratio(i, self.ppe) > 1.0 {
+        if view.near_fire(i) || view.gas_ratio(i, self.ppe) > 1.0 {
             return None;
         }
         let d = view.depth(i);
