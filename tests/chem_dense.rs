@@ -114,7 +114,10 @@ fn continuous_dense_release_follows_britter_mcquaid() {
         p.advance(f64::from(k) * 10.0, 10.0, |_, _, _| (u, 0.0));
     }
     let cp = p.tracker().concentration_at(x, 0.0, 1.5);
-    assert!((cp / expected - 1.0).abs() > 0.3, "passive {cp} vs {expected}");
+    assert!(
+        (cp / expected - 1.0).abs() > 0.3,
+        "passive {cp} vs {expected}"
+    );
     // Far downwind the cloud is passive again and still there.
     assert!(m.tracker().concentration_at(1500.0, 0.0, 1.5) > 0.0);
 }

@@ -164,7 +164,8 @@ impl DenseGas {
         let sy = briggs_sigmas(stability, terrain, travel_m).0;
         Some(match tag.kind {
             DenseKind::Plume => {
-                let sz = tag.rate_or_mass / (std::f64::consts::PI * puff_speed_m_s.max(1e-3) * sy * c);
+                let sz =
+                    tag.rate_or_mass / (std::f64::consts::PI * puff_speed_m_s.max(1e-3) * sy * c);
                 (sy, sz)
             }
             DenseKind::Puff => {
@@ -193,7 +194,8 @@ impl DenseGas {
     ) -> f64 {
         let x_end = self.transition_m(tag);
         let Some(c_end) = self.curves(tag).and_then(|c| c.ratio_at(x_end)).map(|r| {
-            non_isothermal(r, self.t_release_k, self.t_air_k) * self.rho_gas_kg_m3
+            non_isothermal(r, self.t_release_k, self.t_air_k)
+                * self.rho_gas_kg_m3
                 * self.t_release_k
                 / self.t_air_k
         }) else {
@@ -270,10 +272,18 @@ mod tests {
         assert!((train / c - 1.0).abs() < 1e-12);
         // Past the transition the puff is passive.
         let end = cl.transition_m(&tag);
-        assert!(cl
-            .sigmas(&tag, end + 20.0, 20.0, 2.1, Stability::D, Terrain::Rural)
-            .is_none());
-        let s = cl.passive_travel_at_transition(&tag, end + 10.0, 20.0, 2.1, Stability::D, Terrain::Rural);
+        assert!(
+            cl.sigmas(&tag, end + 20.0, 20.0, 2.1, Stability::D, Terrain::Rural)
+                .is_none()
+        );
+        let s = cl.passive_travel_at_transition(
+            &tag,
+            end + 10.0,
+            20.0,
+            2.1,
+            Stability::D,
+            Terrain::Rural,
+        );
         assert!(s >= 1.0 && s <= end + 10.0, "{s}");
     }
 }

@@ -147,8 +147,7 @@ impl PuffTracker {
     /// when the density criterion holds ([`super::dense_puff`]); `None` keeps every puff
     /// passive. Releases higher than [`DENSE_MAX_RELEASE_HEIGHT_M`] stay passive.
     pub fn set_dense(&mut self, dense: Option<DenseGas>) {
-        self.dense =
-            dense.filter(|_| self.config.release_height_m <= DENSE_MAX_RELEASE_HEIGHT_M);
+        self.dense = dense.filter(|_| self.config.release_height_m <= DENSE_MAX_RELEASE_HEIGHT_M);
     }
 
     /// The dense-gas properties in use, if any.
@@ -269,7 +268,9 @@ impl PuffTracker {
         for p in &mut self.puffs {
             if let Some(tag) = p.dense {
                 let speed = f * tag.u10_m_s;
-                if d.sigmas(&tag, p.travel_m, p.mass_kg, speed, st, tr).is_none() {
+                if d.sigmas(&tag, p.travel_m, p.mass_kg, speed, st, tr)
+                    .is_none()
+                {
                     p.travel_m =
                         d.passive_travel_at_transition(&tag, p.travel_m, p.mass_kg, speed, st, tr);
                     p.dense = None;
