@@ -40,6 +40,7 @@ pub const E_STOICH_J_M3: f64 = 3.5e6;
 const R_GRID: [f64; 11] = [0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0];
 
 /// (Mf, P'(R') at [`R_GRID`]).
+#[allow(clippy::approx_constant)] // 0.3927 is a curve reading, not π/8
 const CURVES: [(f64, [f64; 11]); 8] = [
     (
         0.2,

@@ -262,6 +262,23 @@ impl BmCurves {
         self.pts[self.n - 1].1
     }
 
+    /// Distance (m) at which the isothermal ratio falls to `c_iso`, or `None` outside
+    /// the curves' range (above the first or below the last curve's value).
+    pub fn distance_to(&self, c_iso: f64) -> Option<f64> {
+        let pts = &self.pts[..self.n];
+        if !(c_iso <= pts[0].0 && c_iso >= pts[self.n - 1].0) {
+            return None;
+        }
+        for w in pts.windows(2) {
+            let ((ca, xa), (cb, xb)) = (w[0], w[1]);
+            if c_iso >= cb {
+                let t = (c_iso / ca).ln() / (cb / ca).ln();
+                return Some((xa.ln() + t * (xb.ln() - xa.ln())).exp());
+            }
+        }
+        Some(pts[0].1)
+    }
+
     /// Isothermal centreline ratio Cm/C0 at downwind distance `x_m`, or `None` beyond
     /// the last curve.
     pub fn ratio_at(&self, x_m: f64) -> Option<f64> {
@@ -341,6 +358,10 @@ mod tests {
             assert!((r / target - 1.0).abs() < 1e-9, "{r} vs {target}");
         }
         assert!(c.ratio_at(c.end_m() * 1.01).is_none());
+        let p = BmCurves::new(DenseKind::Puff, 19.6, 277.0, 3.0).unwrap();
+        let x = p.distance_to(0.007).unwrap();
+        assert!((p.ratio_at(x).unwrap() / 0.007 - 1.0).abs() < 1e-9);
+        assert!(p.distance_to(0.5).is_none());
         assert!(c.ratio_at(0.0).unwrap() <= 1.0);
         // Cold gas: the actual fraction exceeds the isothermal one.
         assert!(non_isothermal(0.01, 239.0, 293.0) > 0.01);
