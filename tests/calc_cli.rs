@@ -89,6 +89,7 @@ fn bleve_diameter_is_5_8_cube_root_of_mass() {
 fn vce_one_psi_distance_is_on_the_kinney_graham_curve() {
     let v = json(&["vce", "--chemical", "propane", "--mass-kg", "1000"]);
     let w = v["vce"]["tnt_kg"].as_f64().unwrap();
+    assert!(v.get("bst").is_none());
     let eta = v["vce"]["efficiency"].as_f64().unwrap();
     assert!((eta - 0.03).abs() < 1e-12);
     // Propane ΔHc ≈ 46.3 MJ/kg (NIST/CCPS): W ≈ 0.03 · 1000 · 46.3e6 / 4.68e6 ≈ 297 kg.
@@ -106,6 +107,79 @@ fn vce_one_psi_distance_is_on_the_kinney_graham_curve() {
             .sqrt();
     let p = kg * 101_325.0;
     assert!((p / 6_894.757 - 1.0).abs() < 0.005, "{p} Pa at {r} m");
+}
+
+/// VCE by the Baker–Strehlow–Tang curves, wired through the CLI: the reported energy is
+/// 3.5 MJ/m³ × the congested volume (van den Berg 1985; CCPS 2010 ch. 5), exact; the
+/// 8 / 3.5 / 1 psi distances grow as the threshold falls and scale with E^{1/3} (Sachs
+/// scaling: 8× the volume → 2× the distance, tolerance 0.5 % for the bisection).
+#[test]
+fn vce_bst_energy_and_sachs_scaling() {
+    let run = |v: &str| {
+        json(&[
+            "vce",
+            "--chemical",
+            "propane",
+            "--mass-kg",
+            "1000",
+            "--method",
+            "bst",
+            "--flame-mach",
+            "0.7",
+            "--congested-volume-m3",
+            v,
+        ])
+    };
+    let a = run("1000");
+    let b = run("8000");
+    assert!((a["bst"]["energy_j"].as_f64().unwrap() - 3.5e9).abs() < 1.0);
+    assert!(a.get("vce").is_none());
+    let d = |v: &serde_json::Value| -> Vec<f64> {
+        v["overpressure"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["distance_m"].as_f64().unwrap())
+            .collect()
+    };
+    let (da, db) = (d(&a), d(&b));
+    assert!(da[0] < da[1] && da[1] < da[2], "{da:?}");
+    for (x, y) in da.iter().zip(&db) {
+        assert!((y / x / 2.0 - 1.0).abs() < 0.005, "{x} → {y}");
+    }
+    // Bad flame speed and a missing one are refused with the flag named.
+    let e = rejected(&[
+        "vce",
+        "--chemical",
+        "propane",
+        "--mass-kg",
+        "10",
+        "--method",
+        "bst",
+        "--flame-mach",
+        "9",
+    ]);
+    assert!(e.contains("--flame-mach"), "{e}");
+    let e = rejected(&[
+        "vce",
+        "--chemical",
+        "propane",
+        "--mass-kg",
+        "10",
+        "--method",
+        "bst",
+    ]);
+    assert!(e.contains("--flame-mach"), "{e}");
+    let e = rejected(&[
+        "vce",
+        "--chemical",
+        "propane",
+        "--mass-kg",
+        "10",
+        "--method",
+        "tno",
+    ]);
+    assert!(e.contains("--method"), "{e}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use drillsim_engine::hazards::chem_fire::calc::{
     BleveCalcInput, BleveCalcResult, PoolFireCalcInput, PoolFireCalcResult, VceCalcInput,
-    VceCalcResult,
+    VceCalcResult, VceMethod,
 };
 use drillsim_engine::hazards::chemicals::ChemicalLibrary;
 use drillsim_engine::hazards::gas::GasError;
@@ -127,6 +127,16 @@ pub struct VceArgs {
     /// Explosion efficiency, fraction 0–1 (TNT equivalence; 0.01–0.10, typically 0.03).
     #[arg(long, default_value_t = 0.03)]
     efficiency: f64,
+    /// Blast model: `tnt` (TNT equivalence) or `bst` (Baker–Strehlow–Tang curves).
+    #[arg(long, default_value = "tnt")]
+    method: String,
+    /// Flame Mach number for --method bst (0.2–5.2; 5.2 = detonation).
+    #[arg(long)]
+    flame_mach: Option<f64>,
+    /// Congested volume, m³, for --method bst: energy = 3.5 MJ/m³ × volume (default:
+    /// mass × heat of combustion).
+    #[arg(long)]
+    congested_volume_m3: Option<f64>,
 }
 
 const K0: f64 = 273.15;
@@ -279,10 +289,33 @@ pub fn bleve(a: &BleveArgs) -> u8 {
 pub fn vce(a: &VceArgs) -> u8 {
     let result = (|| {
         let lib = library(&a.common)?;
+        let method = match (a.method.trim().to_ascii_lowercase().as_str(), a.flame_mach) {
+            ("tnt", None) if a.congested_volume_m3.is_none() => VceMethod::TntEquivalence,
+            ("tnt", _) => {
+                return Err("--flame-mach and --congested-volume-m3 need --method bst".to_owned());
+            }
+            ("bst", Some(m)) => VceMethod::BakerStrehlowTang {
+                flame_mach: m,
+                congested_volume_m3: a.congested_volume_m3,
+            },
+            ("bst", None) => {
+                return Err(
+                    "--method bst needs --flame-mach (0.2–5.2; CCPS 2010 table by \
+                            fuel reactivity, congestion and confinement)"
+                        .to_owned(),
+                );
+            }
+            (m, _) => {
+                return Err(format!(
+                    "invalid value of --method: expected tnt or bst, found \"{m}\""
+                ));
+            }
+        };
         VceCalcInput {
             chemical: a.common.chemical.clone(),
             mass_kg: a.mass_kg,
             efficiency: a.efficiency,
+            method,
         }
         .run(&lib)
         .map_err(err)

@@ -2,7 +2,8 @@
 //! `deny_unknown_fields`, serialisable results with `to_text()` (kW/m², psi at the edge).
 
 use super::bleve::Fireball;
-use super::effects::distance_to_level;
+use super::bst::{BstVce, E_STOICH_J_M3, MF_RANGE};
+use super::effects::{distance_to_level, overpressure_probit};
 use super::pool_fire::PoolFire;
 use super::vce::TntEquivalentVce;
 use super::{OVERPRESSURE_LEVELS_PSI, PA_PER_PSI, THERMAL_LEVELS_W_M2};
@@ -268,6 +269,25 @@ impl BleveCalcResult {
     }
 }
 
+/// Blast model of `calc vce`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum VceMethod {
+    /// TNT equivalence with the input's `efficiency` (default).
+    #[default]
+    TntEquivalence,
+    /// Baker–Strehlow–Tang blast curves.
+    BakerStrehlowTang {
+        /// Flame Mach number (0.2–5.2; CCPS 2010 table by reactivity, congestion and
+        /// confinement; 5.2 = detonation).
+        flame_mach: f64,
+        /// Congested volume filled with stoichiometric mixture, m³: E = 3.5 MJ/m³ × V.
+        /// Without it, E = mass × heat of combustion.
+        #[serde(default)]
+        congested_volume_m3: Option<f64>,
+    },
+}
+
 /// Input of `calc vce`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -276,9 +296,12 @@ pub struct VceCalcInput {
     pub chemical: String,
     /// Flammable mass in the cloud, kg.
     pub mass_kg: f64,
-    /// Explosion efficiency 0–1 (default 0.03).
+    /// Explosion efficiency 0–1 (default 0.03; TNT equivalence only).
     #[serde(default = "default_efficiency")]
     pub efficiency: f64,
+    /// Blast model (default TNT equivalence).
+    #[serde(default)]
+    pub method: VceMethod,
 }
 
 /// Result of `calc vce`.
@@ -286,8 +309,12 @@ pub struct VceCalcInput {
 pub struct VceCalcResult {
     /// Chemical.
     pub chemical: String,
-    /// The TNT-equivalent charge.
-    pub vce: TntEquivalentVce,
+    /// The TNT-equivalent charge (TNT method).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vce: Option<TntEquivalentVce>,
+    /// The BST blast (BST method).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bst: Option<BstVce>,
     /// Distances to 8/3.5/1 psi (thresholds in Pa).
     pub overpressure: Vec<ThresholdDistance>,
     /// Distance to 50 % lethality (lung haemorrhage probit), m.
@@ -305,19 +332,52 @@ impl VceCalcInput {
                 "must be in (0, 1], typically 0.01–0.10",
             ));
         }
-        let vce = TntEquivalentVce::new(self.mass_kg, dhc, self.efficiency);
+        let (vce, bst) = match &self.method {
+            VceMethod::TntEquivalence => (
+                Some(TntEquivalentVce::new(self.mass_kg, dhc, self.efficiency)),
+                None,
+            ),
+            VceMethod::BakerStrehlowTang {
+                flame_mach,
+                congested_volume_m3,
+            } => {
+                if !(flame_mach.is_finite() && (MF_RANGE.0..=MF_RANGE.1).contains(flame_mach)) {
+                    return Err(invalid(
+                        "flame_mach",
+                        &format!(
+                            "must be between {} and {} (5.2 = detonation), found {flame_mach}",
+                            MF_RANGE.0, MF_RANGE.1
+                        ),
+                    ));
+                }
+                let energy = match congested_volume_m3 {
+                    Some(v) => {
+                        positive("congested_volume_m3", *v)?;
+                        E_STOICH_J_M3 * v
+                    }
+                    None => self.mass_kg * dhc,
+                };
+                (None, Some(BstVce::new(energy, *flame_mach)))
+            }
+        };
+        let p_at = |r: f64| match (&vce, &bst) {
+            (Some(v), _) => v.overpressure_pa(r),
+            (None, Some(b)) => b.overpressure_pa(r),
+            (None, None) => 0.0,
+        };
         let overpressure = OVERPRESSURE_LEVELS_PSI
             .iter()
             .map(|&psi| ThresholdDistance {
                 threshold: psi * PA_PER_PSI,
-                distance_m: vce.distance_to(psi * PA_PER_PSI),
+                distance_m: distance_to_level(p_at, psi * PA_PER_PSI),
             })
             .collect();
         Ok(VceCalcResult {
             chemical: chem.name.clone(),
-            lethal_50pct_m: distance_to_level(|r| vce.probit_at(r), 5.0),
+            lethal_50pct_m: distance_to_level(|r| overpressure_probit(p_at(r)), 5.0),
             overpressure,
             vce,
+            bst,
         })
     }
 }
@@ -326,14 +386,26 @@ impl VceCalcResult {
     /// Human-readable summary.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "Vapour-cloud explosion of {:.0} kg {} (efficiency {:.0} %): {:.1} kg TNT",
-            self.vce.mass_kg,
-            self.chemical,
-            100.0 * self.vce.efficiency,
-            self.vce.tnt_kg
-        );
+        if let Some(v) = &self.vce {
+            let _ = writeln!(
+                s,
+                "Vapour-cloud explosion of {:.0} kg {} (TNT equivalence, efficiency {:.0} %): {:.1} kg TNT",
+                v.mass_kg,
+                self.chemical,
+                100.0 * v.efficiency,
+                v.tnt_kg
+            );
+        }
+        if let Some(b) = &self.bst {
+            let _ = writeln!(
+                s,
+                "Vapour-cloud explosion of {} (Baker–Strehlow–Tang, flame Mach {:.2}): energy {:.3} GJ (×{} ground reflection)",
+                self.chemical,
+                b.flame_mach,
+                b.energy_j / 1e9,
+                b.ground_factor
+            );
+        }
         for d in &self.overpressure {
             let _ = writeln!(
                 s,

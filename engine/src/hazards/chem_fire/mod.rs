@@ -1,9 +1,11 @@
 //! Chemical fires and explosions: pool fire, jet fire, BLEVE fireball, flash fire
-//! footprint and vapour-cloud explosion (TNT equivalence), with thermal and overpressure
+//! footprint and vapour-cloud explosion (TNT equivalence or Baker–Strehlow–Tang blast
+//! curves), with thermal and overpressure
 //! threat distances and probits, plus the `calc pool-fire / bleve / vce` quick
 //! calculations. Pure models, no ECS.
 
 pub mod bleve;
+pub mod bst;
 pub mod calc;
 pub mod effects;
 pub mod flash;

@@ -5,7 +5,11 @@
 //! is serialisable (`--json`) with a human-readable `to_text()`.
 
 use super::GasError;
-use super::dense::{bm_plume_distance, is_dense_continuous, is_dense_instantaneous};
+use super::dense::{
+    BmCurves, DenseKind, bm_plume_distance, is_dense_continuous, is_dense_instantaneous,
+    reduced_gravity,
+};
+use super::dense_puff::DENSE_MAX_RELEASE_HEIGHT_M;
 use super::plume::{GaussianPlume, max_distance_where};
 use super::stability::{Stability, Terrain, briggs_sigmas, turner_class, wind_at_height};
 use crate::hazards::chemicals::{ChemError, ChemicalLibrary, kg_m3_to_ppm, ppm_to_kg_m3};
@@ -118,7 +122,8 @@ pub struct ZoneDistance {
 pub struct PlumeCalcResult {
     /// Canonical chemical name.
     pub chemical: String,
-    /// "gaussian" or "dense (Britter-McQuaid)".
+    /// "gaussian", "gaussian puff", "dense (Britter-McQuaid)" (plume) or
+    /// "dense puff (Britter-McQuaid)".
     pub model: String,
     /// Stability class used.
     pub stability: Stability,
@@ -212,11 +217,21 @@ impl PlumeCalcInput {
         let rho_air =
             101_325.0 * 0.028_96 / (crate::hazards::chemicals::R_GAS * self.air_temperature_k);
         let q_vol = rate / rho_gas;
-        let dense_puff = mass
-            .is_some_and(|m| is_dense_instantaneous(rho_gas, rho_air, m / rho_gas, self.wind_m_s));
-        let dense = mass.is_none()
-            && self.release_height_m < 1.0
-            && is_dense_continuous(rho_gas, rho_air, q_vol, self.wind_m_s);
+        let low = self.release_height_m <= DENSE_MAX_RELEASE_HEIGHT_M;
+        let dense_puff = low
+            && mass.is_some_and(|m| {
+                is_dense_instantaneous(rho_gas, rho_air, m / rho_gas, self.wind_m_s)
+            });
+        let puff_curves = mass.filter(|_| dense_puff).and_then(|m| {
+            BmCurves::new(
+                DenseKind::Puff,
+                reduced_gravity(rho_gas, rho_air),
+                m / rho_gas,
+                self.wind_m_s,
+            )
+        });
+        let dense =
+            mass.is_none() && low && is_dense_continuous(rho_gas, rho_air, q_vol, self.wind_m_s);
         let plume = GaussianPlume::new(
             rate.max(1.0),
             u,
@@ -256,7 +271,12 @@ impl PlumeCalcInput {
             .map(|(name, ppm)| {
                 let kg = ppm_to_kg_m3(ppm, chem.molar_mass_kg_mol, t_air);
                 let gauss = max_distance_where(|x| peak(x) >= kg);
-                let distance_m = if dense {
+                // Isothermal-curve ratio of the level (workbook §3.3 cold-gas correction).
+                let c = ppm * 1e-6;
+                let c_iso = c / (c + (1.0 - c) * t_air / t_rel);
+                let distance_m = if let Some(pc) = &puff_curves {
+                    pc.distance_to(c_iso).or(gauss)
+                } else if dense {
                     bm_plume_distance(
                         rho_gas,
                         rho_air,
@@ -284,7 +304,7 @@ impl PlumeCalcInput {
             model: if dense {
                 "dense (Britter-McQuaid)".into()
             } else if dense_puff {
-                "gaussian puff (dense-gas criterion met; passive estimate)".into()
+                "dense puff (Britter-McQuaid)".into()
             } else if mass.is_some() {
                 "gaussian puff".into()
             } else {

@@ -11,6 +11,16 @@
 //! in log(Cm/C0) between the six curves (0.1 … 0.002). For a cold release the ratio is
 //! corrected to the isothermal one, `C' = C / (C + (1 − C) Ta/T0)`.
 //!
+//!
+//! Forward use (concentration at a distance, for the time-stepped field): the curves are
+//! read the other way, `log(Cm/C0)` linear in `log x` between the curves' distances
+//! `x_i = 10^{β_i(α)} L` (L = D for plumes, `V0^{1/3}` for puffs); the instantaneous
+//! curves use `α = 0.5 log10(g0' V0^{1/3} / u²)` with seven curves 0.1 … 0.001. Closer
+//! than the first curve the workbook's near-field fits apply: plume
+//! `Cm/C0 = 306 (x/D)^{-2} / (1 + 306 (x/D)^{-2})`, puff `Cm/C0 = 3.24 / (3.24 + (x/V0^{1/3})²)`
+//! (not below the first curve's 0.1). Beyond the last curve the model returns `None`:
+//! the cloud is then passive.
+//!
 //! ## Units
 //! m, m/s, m³/s, kg/m³, K; concentrations as volume fractions.
 //!
@@ -26,6 +36,7 @@
 //! - Crowl, D. A., Louvar, J. F. (2011), Chemical Process Safety, 3rd ed., §5 (dense gas).
 
 use super::G;
+use serde::{Deserialize, Serialize};
 
 /// Breakpoints (α, β) of the continuous-plume curves for each Cm/C0; β is constant
 /// below the first α and linear between and beyond the breakpoints.
@@ -52,6 +63,65 @@ const PLUME_CURVES: [(f64, &[(f64, f64)]); 6] = [
         &[(-0.69, 2.60), (-0.25, 2.77), (-0.13, 2.77), (1.0, 2.21)],
     ),
 ];
+
+/// Instantaneous (puff) curves as exact piecewise-linear fits `β = m α + b`, each segment
+/// valid up to its `α_max` (the last one extended beyond α = 1): CCPS (1999) Table 2.14
+/// fits of workbook Fig. 5, for Cm/C0 = 0.1 … 0.001.
+type Segments = &'static [(f64, f64, f64)];
+const PUFF_CURVES: [(f64, Segments); 7] = [
+    (
+        0.1,
+        &[
+            (-0.44, 0.0, 0.70),
+            (0.43, 0.26, 0.81),
+            (f64::INFINITY, 0.0, 0.93),
+        ],
+    ),
+    (
+        0.05,
+        &[
+            (-0.56, 0.0, 0.85),
+            (0.31, 0.26, 1.0),
+            (f64::INFINITY, -0.12, 1.12),
+        ],
+    ),
+    (
+        0.02,
+        &[
+            (-0.66, 0.0, 0.95),
+            (0.32, 0.36, 1.19),
+            (f64::INFINITY, -0.26, 1.38),
+        ],
+    ),
+    (
+        0.01,
+        &[
+            (-0.71, 0.0, 1.15),
+            (0.37, 0.34, 1.39),
+            (f64::INFINITY, -0.38, 1.66),
+        ],
+    ),
+    (
+        0.005,
+        &[
+            (-0.52, 0.0, 1.48),
+            (0.24, 0.26, 1.62),
+            (f64::INFINITY, -0.30, 1.75),
+        ],
+    ),
+    (0.002, &[(0.27, 0.0, 1.83), (f64::INFINITY, -0.32, 1.92)]),
+    (0.001, &[(-0.10, 0.0, 2.075), (f64::INFINITY, -0.27, 2.05)]),
+];
+
+fn segment_beta(segs: Segments, alpha: f64) -> f64 {
+    for &(a_max, m, b) in segs {
+        if alpha <= a_max {
+            return m * alpha + b;
+        }
+    }
+    let &(_, m, b) = segs.last().expect("non-empty fit");
+    m * alpha + b
+}
 
 fn curve_beta(pts: &[(f64, f64)], alpha: f64) -> f64 {
     if alpha <= pts[0].0 {
@@ -127,6 +197,126 @@ pub fn bm_plume_distance(
     Some(10f64.powf(beta) * (q_m3_s / u10).sqrt())
 }
 
+/// Kind of dense release, which picks the workbook's curve family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DenseKind {
+    /// Continuous plume (volume flux q).
+    Plume,
+    /// Instantaneous puff (volume V0).
+    Puff,
+}
+
+/// The workbook curves evaluated for one release: distances (m) at which the isothermal
+/// centreline ratio Cm/C0 reaches each curve's value, plus the near-field scale L.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BmCurves {
+    kind: DenseKind,
+    /// (Cm/C0, distance m), Cm/C0 decreasing, distance non-decreasing.
+    pts: [(f64, f64); 7],
+    n: usize,
+    scale_m: f64,
+}
+
+impl BmCurves {
+    /// Curves of a release of reduced gravity `g0` (m/s²) in wind `u10` (m/s) with
+    /// volume flux (plume, m³/s) or volume (puff, m³) `q_or_v`; `None` if not dense
+    /// (g0 ≤ 0) or an input is not positive.
+    pub fn new(kind: DenseKind, g0: f64, q_or_v: f64, u10: f64) -> Option<Self> {
+        if !(g0 > 0.0 && q_or_v > 0.0 && u10 > 0.0) {
+            return None;
+        }
+        let mut betas = [(0.0, 0.0); 7];
+        let (scale, n) = match kind {
+            DenseKind::Plume => {
+                let alpha = 0.2 * (g0 * g0 * q_or_v / u10.powi(5)).log10();
+                for (i, (c, curve)) in PLUME_CURVES.iter().enumerate() {
+                    betas[i] = (*c, curve_beta(curve, alpha));
+                }
+                ((q_or_v / u10).sqrt(), PLUME_CURVES.len())
+            }
+            DenseKind::Puff => {
+                let alpha = 0.5 * (g0 * q_or_v.cbrt() / (u10 * u10)).log10();
+                for (i, (c, segs)) in PUFF_CURVES.iter().enumerate() {
+                    betas[i] = (*c, segment_beta(segs, alpha));
+                }
+                (q_or_v.cbrt(), PUFF_CURVES.len())
+            }
+        };
+        let mut pts = [(0.0, 0.0); 7];
+        let mut last = 0.0f64;
+        for (p, &(c, beta)) in pts.iter_mut().zip(&betas).take(n) {
+            // Keep distances non-decreasing where the fits cross at extreme α.
+            last = last.max(10f64.powf(beta) * scale);
+            *p = (c, last);
+        }
+        Some(Self {
+            kind,
+            pts,
+            n,
+            scale_m: scale,
+        })
+    }
+
+    /// Distance (m) of the last curve: beyond it the cloud is treated as passive.
+    pub fn end_m(&self) -> f64 {
+        self.pts[self.n - 1].1
+    }
+
+    /// Distance (m) at which the isothermal ratio falls to `c_iso`, or `None` outside
+    /// the curves' range (above the first or below the last curve's value).
+    pub fn distance_to(&self, c_iso: f64) -> Option<f64> {
+        let pts = &self.pts[..self.n];
+        if !(c_iso <= pts[0].0 && c_iso >= pts[self.n - 1].0) {
+            return None;
+        }
+        for w in pts.windows(2) {
+            let ((ca, xa), (cb, xb)) = (w[0], w[1]);
+            if c_iso >= cb {
+                let t = (c_iso / ca).ln() / (cb / ca).ln();
+                return Some((xa.ln() + t * (xb.ln() - xa.ln())).exp());
+            }
+        }
+        Some(pts[0].1)
+    }
+
+    /// Isothermal centreline ratio Cm/C0 at downwind distance `x_m`, or `None` beyond
+    /// the last curve.
+    pub fn ratio_at(&self, x_m: f64) -> Option<f64> {
+        let pts = &self.pts[..self.n];
+        let (c0, x0) = pts[0];
+        if x_m <= x0 {
+            let xs = (x_m / self.scale_m).max(1e-9);
+            let near = match self.kind {
+                DenseKind::Plume => {
+                    let a = 306.0 / (xs * xs);
+                    a / (1.0 + a)
+                }
+                DenseKind::Puff => 3.24 / (3.24 + xs * xs),
+            };
+            return Some(near.max(c0).min(1.0));
+        }
+        for w in pts.windows(2) {
+            let ((ca, xa), (cb, xb)) = (w[0], w[1]);
+            if x_m <= xb {
+                if xb <= xa {
+                    return Some(cb);
+                }
+                let t = (x_m / xa).ln() / (xb / xa).ln();
+                return Some((ca.ln() + t * (cb.ln() - ca.ln())).exp());
+            }
+        }
+        None
+    }
+}
+
+/// Actual volume fraction from an isothermal-curve ratio `c_iso` for gas released at
+/// `t_release_k` into air at `t_air_k` (inverse of the workbook §3.3 correction used in
+/// [`bm_plume_distance`]).
+pub fn non_isothermal(c_iso: f64, t_release_k: f64, t_air_k: f64) -> f64 {
+    let r = t_air_k / t_release_k;
+    c_iso * r / (1.0 - c_iso + c_iso * r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +334,37 @@ mod tests {
         // Workbook fit for Cm/C0 = 0.01 at α = −0.29 is β = 2.45 (CCPS 1999 table).
         assert!((curve_beta(PLUME_CURVES[3].1, -0.29) - 2.45).abs() < 1e-12);
         assert!((curve_beta(PLUME_CURVES[3].1, -2.0) - 2.25).abs() < 1e-12);
+    }
+
+    #[test]
+    fn puff_fits_match_the_ccps_table() {
+        // CCPS (1999) Table 2.14: Cm/C0 = 0.05 at α = 0 → β = 1.0; 0.005 at α = 0.75 →
+        // β = −0.30·0.75 + 1.75 = 1.525; 0.001 at α = −0.75 → 2.075.
+        assert!((segment_beta(PUFF_CURVES[1].1, 0.0) - 1.0).abs() < 1e-12);
+        assert!((segment_beta(PUFF_CURVES[4].1, 0.75) - 1.525).abs() < 1e-12);
+        assert!((segment_beta(PUFF_CURVES[6].1, -0.75) - 2.075).abs() < 1e-12);
+        assert!((segment_beta(PUFF_CURVES[3].1, 0.0) - 1.39).abs() < 1e-12);
+        assert!((segment_beta(PUFF_CURVES[0].1, 0.75) - 0.93).abs() < 1e-12);
+    }
+
+    #[test]
+    fn forward_curves_invert_the_distance_lookup() {
+        // The forward ratio at the inverse distance gives back the level (same curves).
+        let (rho, rho_a, q, u) = (3.0, 1.2, 1.0, 2.0);
+        let c = BmCurves::new(DenseKind::Plume, reduced_gravity(rho, rho_a), q, u).unwrap();
+        for target in [0.08, 0.03, 0.01, 0.004] {
+            let x = bm_plume_distance(rho, rho_a, q, u, 293.0, 293.0, target).unwrap();
+            let r = c.ratio_at(x).unwrap();
+            assert!((r / target - 1.0).abs() < 1e-9, "{r} vs {target}");
+        }
+        assert!(c.ratio_at(c.end_m() * 1.01).is_none());
+        let p = BmCurves::new(DenseKind::Puff, 19.6, 277.0, 3.0).unwrap();
+        let x = p.distance_to(0.007).unwrap();
+        assert!((p.ratio_at(x).unwrap() / 0.007 - 1.0).abs() < 1e-9);
+        assert!(p.distance_to(0.5).is_none());
+        assert!(c.ratio_at(0.0).unwrap() <= 1.0);
+        // Cold gas: the actual fraction exceeds the isothermal one.
+        assert!(non_isothermal(0.01, 239.0, 293.0) > 0.01);
     }
 
     #[test]

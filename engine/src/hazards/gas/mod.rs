@@ -5,6 +5,7 @@
 
 pub mod calc;
 pub mod dense;
+pub mod dense_puff;
 pub mod plugin;
 pub mod plume;
 pub mod pool;

@@ -14,11 +14,13 @@
 //! m, s, kg, kg/m³; wind components (u east, v north) in m/s at 10 m.
 //!
 //! ## Assumptions
-//! Horizontally isotropic puffs (σx = σy), passive gas, flat terrain with total ground
+//! Horizontally isotropic puffs (σx = σy), flat terrain with total ground
 //! reflection, stability class may change between steps (puff sizes then follow the new
 //! class's σ at their travelled distance); contributions beyond 4.5 σh
 //! (< 4e-5 of the peak) are neglected. Consecutive puffs closer than 0.25 σh are merged
-//! (mass-weighted), which bounds the puff count of long releases.
+//! (mass-weighted), which bounds the puff count of long releases. Passive gas, unless
+//! dense-gas properties are set ([`PuffTracker::set_dense`]): puffs that meet the
+//! Britter–McQuaid criterion then follow [`super::dense_puff`] until they turn passive.
 //!
 //! ## References
 //! - Turner, D. B. (1994), Workbook of Atmospheric Dispersion Estimates, 2nd ed.
@@ -26,6 +28,8 @@
 //!   (puff sampling with Briggs σ functions of travel distance).
 //! - TNO Yellow Book CPR 14E (2005), §4.5.3 (Gaussian puff with reflection).
 
+use super::dense::DenseKind;
+use super::dense_puff::{DENSE_MAX_RELEASE_HEIGHT_M, DenseGas, DenseTag};
 use super::source::Release;
 use super::stability::{
     Stability, Terrain, briggs_sigmas, briggs_virtual_distance, wind_profile_exponent,
@@ -84,6 +88,9 @@ pub struct Puff {
     pub mass_kg: f64,
     /// Distance travelled including the virtual distance, m.
     pub travel_m: f64,
+    /// Dense-gas phase (Britter–McQuaid), `None` for a passive puff.
+    #[serde(default)]
+    pub dense: Option<DenseTag>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -105,6 +112,9 @@ pub struct PuffTracker {
     time_s: f64,
     next_emit_s: f64,
     released_kg: f64,
+    /// Dense-gas properties; `None`: always passive.
+    #[serde(default)]
+    dense: Option<DenseGas>,
     #[serde(skip)]
     scratch: Vec<PuffEval>,
 }
@@ -128,8 +138,21 @@ impl PuffTracker {
             time_s: 0.0,
             next_emit_s: 0.0,
             released_kg: 0.0,
+            dense: None,
             scratch: Vec::new(),
         })
+    }
+
+    /// Lets puffs emitted from now on follow the Britter–McQuaid dense-gas correlations
+    /// when the density criterion holds ([`super::dense_puff`]); `None` keeps every puff
+    /// passive. Releases higher than [`DENSE_MAX_RELEASE_HEIGHT_M`] stay passive.
+    pub fn set_dense(&mut self, dense: Option<DenseGas>) {
+        self.dense = dense.filter(|_| self.config.release_height_m <= DENSE_MAX_RELEASE_HEIGHT_M);
+    }
+
+    /// The dense-gas properties in use, if any.
+    pub fn dense(&self) -> Option<&DenseGas> {
+        self.dense.as_ref()
     }
 
     /// The puffs (oldest first).
@@ -212,18 +235,48 @@ impl PuffTracker {
                 };
                 if mass > 0.0 {
                     let [sx, sy] = self.config.source_xy_m;
+                    let dense = self.dense.and_then(|d| {
+                        let (u, v) = wind(sx, sy, self.time_s);
+                        if matches!(self.release, Release::Instantaneous { .. }) {
+                            d.tag(DenseKind::Puff, mass, u.hypot(v), x0)
+                        } else {
+                            let rate = mass / self.config.emit_interval_s;
+                            d.tag(DenseKind::Plume, rate, u.hypot(v), x0)
+                        }
+                    });
                     self.puffs.push(Puff {
                         x: sx,
                         y: sy,
                         mass_kg: mass,
                         travel_m: x0,
+                        dense,
                     });
                     self.released_kg += mass;
                 }
                 self.next_emit_s = b;
             }
         }
+        self.end_dense_phases(f);
         self.merge_close_puffs();
+    }
+
+    /// Turns dense puffs past the Britter–McQuaid transition into passive puffs at the
+    /// matching virtual travelled distance.
+    fn end_dense_phases(&mut self, f: f64) {
+        let Some(d) = self.dense else { return };
+        let (st, tr) = (self.config.stability, self.config.terrain);
+        for p in &mut self.puffs {
+            if let Some(tag) = p.dense {
+                let speed = f * tag.u10_m_s;
+                if d.sigmas(&tag, p.travel_m, p.mass_kg, speed, st, tr)
+                    .is_none()
+                {
+                    p.travel_m =
+                        d.passive_travel_at_transition(&tag, p.travel_m, p.mass_kg, speed, st, tr);
+                    p.dense = None;
+                }
+            }
+        }
     }
 
     /// Merges consecutive puffs whose centres are closer than `MERGE_FRACTION` × their
@@ -235,7 +288,9 @@ impl PuffTracker {
         let (st, tr) = (self.config.stability, self.config.terrain);
         let mut out: Vec<Puff> = Vec::with_capacity(self.puffs.len());
         for p in self.puffs.drain(..) {
-            if let Some(q) = out.last_mut() {
+            if let Some(q) = out.last_mut()
+                && q.dense.is_some() == p.dense.is_some()
+            {
                 let sigma = briggs_sigmas(st, tr, q.travel_m.min(p.travel_m)).0;
                 let d2 = (q.x - p.x).powi(2) + (q.y - p.y).powi(2);
                 if d2 < (MERGE_FRACTION * sigma).powi(2) {
@@ -267,6 +322,21 @@ impl PuffTracker {
     }
 
     fn eval(&self, p: &Puff, z: f64) -> PuffEval {
+        if let (Some(d), Some(tag)) = (self.dense, p.dense) {
+            let (st, tr) = (self.config.stability, self.config.terrain);
+            let speed = self.wind_factor() * tag.u10_m_s;
+            if let Some((sh, sz)) = d.sigmas(&tag, p.travel_m, p.mass_kg, speed, st, tr) {
+                // Dense layer: ground-reflected value, reported at every receptor height.
+                let norm = (2.0 * std::f64::consts::PI).powf(1.5) * sh * sh * sz;
+                return PuffEval {
+                    x: p.x,
+                    y: p.y,
+                    inv2s2: 1.0 / (2.0 * sh * sh),
+                    amp: 2.0 * p.mass_kg / norm,
+                    reach: 4.5 * sh,
+                };
+            }
+        }
         let (sh, sz) = briggs_sigmas(self.config.stability, self.config.terrain, p.travel_m);
         let h = self.config.release_height_m;
         let vert =

@@ -13,8 +13,9 @@
 //! temperature.
 //!
 //! ## Assumptions
-//! Passive (Gaussian puff) dispersion for the time-stepped field; the dense-gas
-//! Britter–McQuaid model is used only by the steady `calc plume` estimate. A pressurised
+//! Puffs of a near-ground release that meets the Britter–McQuaid density criterion follow
+//! the dense-gas workbook correlations until they turn passive ([`super::dense_puff`];
+//! `dense_gas: false` forces passive puffs); otherwise Gaussian puffs. A pressurised
 //! gas tank leaks at its initial (choked) rate for `duration_s` (conservative). The
 //! airborne part of a flashing liquid release is `min(1, 2φ)`; the rest is not pooled.
 //!
@@ -24,6 +25,7 @@
 
 use super::GasError;
 use super::calc::LevelPpm;
+use super::dense_puff::DenseGas;
 use super::pool::{PuddleSpec, simulate_puddle};
 use super::puff::{PuffConfig, PuffTracker};
 use super::source::{
@@ -117,6 +119,14 @@ pub struct ChemicalReleaseSpec {
     /// Levels of concern; default: the chemical's levels at 60 min.
     #[serde(default)]
     pub levels: Option<Vec<LevelPpm>>,
+    /// Use the Britter–McQuaid dense-gas model for puffs that meet its density criterion
+    /// (default true; false: always passive Gaussian puffs).
+    #[serde(default = "default_dense_gas")]
+    pub dense_gas: bool,
+}
+
+fn default_dense_gas() -> bool {
+    true
 }
 
 fn default_release_height() -> f64 {
@@ -319,7 +329,7 @@ impl ChemicalReleaseModel {
         }
         let release = airborne_release(&chemical, &spec.source)?;
         let end_s = release.end_s();
-        let tracker = PuffTracker::new(
+        let mut tracker = PuffTracker::new(
             PuffConfig {
                 source_xy_m: spec.location_xy_m,
                 release_height_m: spec.release_height_m,
@@ -331,6 +341,10 @@ impl ChemicalReleaseModel {
             release,
         )?;
         let air_t_k = spec.air_t_k.unwrap_or(293.15);
+        tracker.set_dense(
+            spec.dense_gas
+                .then(|| DenseGas::for_chemical(&chemical, air_t_k)),
+        );
         let ppm: Vec<(String, f64)> = match &spec.levels {
             Some(l) => l.iter().map(|l| (l.name.clone(), l.ppm)).collect(),
             None => chemical.default_levels_ppm(),
@@ -547,6 +561,7 @@ mod tests {
             initial_sigma_m: 5.0,
             air_t_k: Some(293.15),
             levels: None,
+            dense_gas: true,
         }
     }
 
