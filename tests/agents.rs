@@ -1,0 +1,261 @@
+//! Teams through the hazards: routing around water, re-planning mid-trip, protective
+//! equipment, dispatch of the nearest capable team, exposure along a path.
+
+use drillsim_engine::agents::movement::{Ctx, Leg, Moved, advance, plan_trip};
+use drillsim_engine::agents::presets::{PpeLevel, Presets};
+use drillsim_engine::agents::roads::{RoadClass, RoadNetwork};
+use drillsim_engine::agents::view::{GasLayer, HazardView, TeamLimits};
+use drillsim_engine::world::GridSpec;
+
+mod common;
+
+/// 500 × 500 m, 10 m cells, streets every 100 m (nodes at 50, 150, …, 450 m).
+fn town() -> (GridSpec, RoadNetwork) {
+    let spec = GridSpec {
+        width: 50,
+        height: 50,
+        cell_size: 10.0,
+        origin: [0.0, 0.0],
+    };
+    let net = RoadNetwork::generate_grid(&spec, 100.0, RoadClass::Residential, |_, _| false);
+    (spec, net)
+}
+
+fn ambulance() -> TeamLimits {
+    let p = Presets::load_builtin().unwrap();
+    TeamLimits::of(p.get("ambulance").unwrap(), PpeLevel::None)
+}
+
+/// Depth 0.5 m on the cells of the bottom street between x = 200 and 300 m.
+fn flood_bottom_street(spec: &GridSpec) -> Vec<f32> {
+    let mut d = vec![0.0f32; spec.len()];
+    for c in 20..30 {
+        let (_, r) = spec.cell_at(c as f64 * 10.0 + 5.0, 50.0).unwrap();
+        d[spec.index(c, r)] = 0.5;
+    }
+    d
+}
+
+fn road_length(net: &RoadNetwork, legs: &[Leg]) -> f64 {
+    legs.iter()
+        .map(|l| match l {
+            Leg::Road { edge, .. } => net.edges[*edge as usize].length_m,
+            Leg::Free { .. } => 0.0,
+        })
+        .sum()
+}
+
+fn speed(net: &RoadNetwork, lim: &TeamLimits) -> f64 {
+    lim.road_speed_m_s.min(net.edges[0].speed_m_s)
+}
+
+#[test]
+fn route_avoids_a_flooded_road_and_takes_the_longer_dry_one() {
+    let (spec, net) = town();
+    let lim = ambulance();
+    let dry = vec![0.0f32; spec.len()];
+    let wet = flood_bottom_street(&spec);
+    let closed = vec![0u64; net.edges.len().div_ceil(64)];
+    let cells = net.edge_cells(&spec);
+    let (a, b) = ([50.0, 50.0], [450.0, 50.0]);
+    let plan = |depth: &[f32]| {
+        let view = HazardView {
+            spec: Some(spec),
+            depth: Some(depth),
+            ..HazardView::default()
+        };
+        let ctx = Ctx {
+            spec,
+            net: &net,
+            cells: &cells,
+            view: &view,
+            closed: &closed,
+        };
+        plan_trip(&ctx, &lim, a, b).unwrap()
+    };
+    let direct = plan(&dry);
+    let around = plan(&wet);
+    // Hand sums: the bottom street is 400 m; around the flooded block is 400 + 2 × 100 m.
+    assert!((road_length(&net, &direct.legs) - 400.0).abs() < 1e-6);
+    assert!((road_length(&net, &around.legs) - 600.0).abs() < 1e-6);
+    let v = speed(&net, &lim);
+    assert!(
+        (direct.planned_s - 400.0 / v).abs() < 1e-6,
+        "{}",
+        direct.planned_s
+    );
+    assert!(
+        (around.planned_s - 600.0 / v).abs() < 1e-6,
+        "{}",
+        around.planned_s
+    );
+    // No piece of the chosen route touches the water.
+    for l in &around.legs {
+        if let Leg::Road { edge, .. } = l {
+            assert!(cells.of(*edge).iter().all(|&c| wet[c as usize] == 0.0));
+        }
+    }
+}
+
+#[test]
+fn team_replans_when_its_road_floods_mid_trip() {
+    let (spec, net) = town();
+    let lim = ambulance();
+    let cells = net.edge_cells(&spec);
+    let closed = vec![0u64; net.edges.len().div_ceil(64)];
+    let dry = vec![0.0f32; spec.len()];
+    let wet = flood_bottom_street(&spec);
+    let view = HazardView {
+        spec: Some(spec),
+        depth: Some(&dry),
+        ..HazardView::default()
+    };
+    let ctx = Ctx {
+        spec,
+        net: &net,
+        cells: &cells,
+        view: &view,
+        closed: &closed,
+    };
+    let mut trip = plan_trip(&ctx, &lim, [50.0, 50.0], [450.0, 50.0]).unwrap();
+    let mut samples = Vec::new();
+    // 6 s along the bottom street, still dry.
+    let (m, d) = advance(&ctx, &lim, &mut trip, 6.0, |_| f64::INFINITY, &mut samples);
+    assert_eq!(m, Moved::Moving);
+    assert!(d > 50.0 && d < 100.0, "{d}");
+    // The street floods ahead; the next piece is refused and a new plan goes around.
+    let view_wet = HazardView {
+        spec: Some(spec),
+        depth: Some(&wet),
+        ..HazardView::default()
+    };
+    let ctx_wet = Ctx {
+        view: &view_wet,
+        ..ctx
+    };
+    let mut moved = Moved::Moving;
+    for _ in 0..100 {
+        let (m, _) = advance(
+            &ctx_wet,
+            &lim,
+            &mut trip,
+            1.0,
+            |_| f64::INFINITY,
+            &mut samples,
+        );
+        moved = m;
+        if m != Moved::Moving {
+            break;
+        }
+    }
+    assert_eq!(moved, Moved::Blocked, "the team must stop before the water");
+    let here = drillsim_engine::agents::movement::position(&net, &trip);
+    assert!(here[0] <= 200.0 + 1e-6, "stopped at {here:?}");
+    let replanned = plan_trip(&ctx_wet, &lim, here, [450.0, 50.0]).unwrap();
+    for l in &replanned.legs {
+        if let Leg::Road { edge, .. } = l {
+            assert!(cells.of(*edge).iter().all(|&c| wet[c as usize] == 0.0));
+        }
+    }
+    let (m, _) = advance(
+        &ctx_wet,
+        &lim,
+        &mut replanned.clone(),
+        1e9,
+        |_| f64::INFINITY,
+        &mut samples,
+    );
+    assert_eq!(
+        m,
+        Moved::Arrived,
+        "the new route reaches the destination dry"
+    );
+}
+
+#[test]
+fn hazmat_team_enters_a_cloud_that_stops_an_unprotected_team() {
+    let (spec, net) = town();
+    let p = Presets::load_builtin().unwrap();
+    let hazmat = TeamLimits::of(p.get("hazmat_team").unwrap(), PpeLevel::LevelA);
+    let amb = TeamLimits::of(p.get("ambulance").unwrap(), PpeLevel::None);
+    let cells = net.edge_cells(&spec);
+    let closed = vec![0u64; net.edges.len().div_ceil(64)];
+    // A cloud of 1e-3 kg/m³ over the east half, around the destination; the limit
+    // (AEGL-2 of chlorine, 2 ppm ≈ 5.9e-6 kg/m³) is exceeded 170× for the bare face and
+    // is 0.017× of it inside a respirator of APF 10 000.
+    let mut field = vec![0.0f32; spec.len()];
+    for r in 0..spec.height {
+        for c in 30..spec.width {
+            field[spec.index(c, r)] = 1e-3;
+        }
+    }
+    let view = HazardView {
+        spec: Some(spec),
+        gas: vec![GasLayer {
+            field: &field,
+            limit_kg_m3: 5.9e-6,
+        }],
+        ..HazardView::default()
+    };
+    let ctx = Ctx {
+        spec,
+        net: &net,
+        cells: &cells,
+        view: &view,
+        closed: &closed,
+    };
+    let (a, b) = ([50.0, 250.0], [450.0, 250.0]);
+    assert!(plan_trip(&ctx, &hazmat, a, b).is_some());
+    assert!(plan_trip(&ctx, &amb, a, b).is_none());
+}
+
+#[test]
+fn dispatch_picks_the_nearest_capable_team() {
+    // Two hazmat teams (near and far) and a fire engine even nearer, which cannot seal
+    // a leak: the near hazmat team must be sent.
+    let dir = tempfile::tempdir().unwrap();
+    let scn = dir.path().join("d.ron");
+    std::fs::write(
+        &scn,
+        r#"Scenario(
+    meta: (name: "dispatch test"),
+    run: (duration_s: 600.0, tick_s: 10.0, seed: 1),
+    map: (width: 100, height: 100, cell_size_m: 20.0, terrain: Flat(elevation_m: 10.0)),
+    weather: (wind: [(t_s: 0.0, speed_m_s: 3.0, from_deg: 0.0)], stability: Class(D)),
+    hazards: [ChemicalRelease((chemical: "ammonia",
+        source: Direct(Continuous(rate_kg_s: 0.5, duration_s: 3600.0)),
+        location_xy_m: (1000.0, 1000.0)))],
+    roads: Some(Grid(spacing_m: 200.0)),
+    facilities: [
+        Base(site: (id: "near", location_xy_m: (1100.0, 1700.0)), kind: HazmatRescueBase),
+        Base(site: (id: "far", location_xy_m: (100.0, 1900.0)), kind: HazmatRescueBase),
+        Base(site: (id: "station", location_xy_m: (1100.0, 1300.0)), kind: FireStation),
+    ],
+    forces: [
+        Team((id: "hz-far", preset: "hazmat_team", base: "far")),
+        Team((id: "engine", preset: "fire_engine", base: "station")),
+        Team((id: "hz-near", preset: "hazmat_team", base: "near")),
+    ],
+)"#,
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = common::drillsim(
+        &[
+            "run",
+            scn.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", common::text(&o).1);
+    let events = std::fs::read_to_string(out.join("events.jsonl")).unwrap();
+    let first = events
+        .lines()
+        .find(|l| l.contains("\"TeamDispatched\""))
+        .expect("a dispatch");
+    assert!(first.contains("\"subject\":\"hz-near\""), "{first}");
+    assert!(!events.contains("\"subject\":\"engine\""));
+}
