@@ -55,7 +55,7 @@ pub use landscape::{CanopyGrids, FireConfig, Landscape};
 pub use plugin::{FireHazards, FireInstance};
 pub use rand_chacha::ChaCha8Rng;
 pub use rothermel::{FuelBed, FuelMoisture, SurfaceSpread};
-pub use spotting::SpottingConfig;
+pub use spotting::{SpotLocation, SpotSource, SpottingConfig, TreeSpecies};
 pub use spread::{FireSim, StepReport};
 
 /// A `ChaCha8Rng` seeded from `seed` (for tests, benches and tools; the engine passes its
