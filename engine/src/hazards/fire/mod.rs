@@ -4,7 +4,8 @@
 //! Files (each model file has its own `## Model / Units / Assumptions / References`):
 //! [`fuel`] fuel models and loader · [`moisture`] moisture scenario · [`rothermel`] point
 //! surface fire (BehavePlus) · [`wind`] midflame wind adjustment · [`crown`] Van Wagner /
-//! Rothermel 1991 crown fire · [`landscape`] inputs, DEM slope, config · [`stencil`] +
+//! Rothermel 1991 crown fire · [`landscape`] inputs, DEM slope, config · [`layers`] fuel
+//! and canopy rasters of the scenario · [`stencil`] +
 //! [`spread`] minimum-travel-time spread (why MTT: see [`spread`]) · `cell` per-cell
 //! behaviour and output rasters · [`perimeter`] marching squares + GeoJSON ·
 //! [`spotting`] Albini firebrands · [`suppression`] fireline and water drops · [`calc`]
@@ -37,6 +38,7 @@ pub mod crown;
 pub mod error;
 pub mod fuel;
 pub mod landscape;
+pub mod layers;
 pub mod moisture;
 pub mod perimeter;
 pub mod plugin;
@@ -52,6 +54,7 @@ pub use crown::{Canopy, FireType};
 pub use error::FireError;
 pub use fuel::{FuelCatalog, FuelModel};
 pub use landscape::{CanopyGrids, FireConfig, Landscape};
+pub use layers::{CanopyLayers, FuelRasterSpec, LayerSource, RasterLayer};
 pub use plugin::{FireHazards, FireInstance};
 pub use rand_chacha::ChaCha8Rng;
 pub use rothermel::{FuelBed, FuelMoisture, SurfaceSpread};
