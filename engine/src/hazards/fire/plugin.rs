@@ -113,7 +113,7 @@ pub struct FireHazards {
 
 /// Builds the fire of `spec` (k-th fire of the scenario, `hazards[index]`) over the run's
 /// terrain. Problems with its rasters come back as one located diagnostic text
-/// (`FireError::InvalidInput`), as `drillsim validate` would print them.
+/// (`FireError::Scenario`), as `drillsim validate` would print them.
 pub fn build_fire(
     loaded: &LoadedScenario,
     terrain: &Terrain,
@@ -142,7 +142,7 @@ pub fn build_fire(
         None => None,
     };
     let path = format!("hazards[{index}]");
-    let located = |problems| FireError::InvalidInput(loaded.diagnose(problems).to_string());
+    let located = |problems| FireError::Scenario(loaded.diagnose(problems).to_string());
     let mut fuel = match &spec.fuel_raster {
         Some(fr) => read_fuel_raster(fr, loaded, &path, terrain.spec, &catalog).map_err(located)?,
         None => terrain
