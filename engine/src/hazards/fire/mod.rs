@@ -8,7 +8,8 @@
 //! and canopy rasters of the scenario · [`stencil`] +
 //! [`spread`] minimum-travel-time spread (why MTT: see [`spread`]) · `cell` per-cell
 //! behaviour and output rasters · [`perimeter`] marching squares + GeoJSON ·
-//! [`spotting`] Albini firebrands · [`suppression`] fireline and water drops · [`calc`]
+//! [`spotting`] Albini firebrands · [`suppression`] fireline and water drops ·
+//! [`dispatch`] suppression orders in metres for the agents · [`calc`]
 //! BehavePlus-style quick calculation · [`plugin`] scenario/ECS wiring (one resource
 //! [`FireHazards`] holding every fire of a run).
 //!
@@ -35,6 +36,7 @@
 pub mod calc;
 mod cell;
 pub mod crown;
+pub mod dispatch;
 pub mod error;
 pub mod fuel;
 pub mod landscape;
@@ -67,6 +69,7 @@ pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
     use rand_chacha::rand_core::SeedableRng;
     ChaCha8Rng::seed_from_u64(seed)
 }
+pub use dispatch::polyline_cells;
 pub use spec::{BarrierKind, BarrierSpec, IgnitionSpec, WildlandFireSpec, burn_barriers};
 pub use suppression::{AttackClass, attack_class};
 pub use suppression::{FirelineTable, LinePlan};

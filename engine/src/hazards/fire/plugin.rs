@@ -35,6 +35,7 @@ use super::landscape::{CanopyGrids, Landscape};
 use super::layers::{read_canopy_layers, read_fuel_raster};
 use super::spec::{WildlandFireSpec, burn_barriers};
 use super::spread::{FireSim, NO_EDGE, NONBURN};
+use super::suppression::anderson_equivalent;
 use crate::scenario::LoadedScenario;
 use crate::scenario::check::FUEL_CODES;
 use crate::scenario::types::LandCover;
@@ -102,6 +103,9 @@ pub struct FireInstance {
     pub started: bool,
     /// True once the fire has burned out (nothing burning, nothing pending).
     pub ended: bool,
+    /// Anderson (1982) model of each catalogue index of `sim` (fireline production rates).
+    #[serde(default)]
+    pub anderson_models: Vec<u16>,
 }
 
 /// All wildland fires of a run (snapshot state `hazard.fire`).
@@ -224,6 +228,11 @@ pub fn build_fire(
         pending_spots: Vec::new(),
         started: false,
         ended: false,
+        anderson_models: catalog
+            .models()
+            .iter()
+            .map(|m| anderson_equivalent(&m.code, m.number))
+            .collect(),
     })
 }
 

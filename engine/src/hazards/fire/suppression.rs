@@ -8,7 +8,8 @@
 //! per fuel model (flat ground) times a slope multiplier; dozers have the published rate
 //! ranges per fuel-model group, slope class (0–25, 26–40, 41–55, 56–74 %) and direction
 //! (up/down slope; the middle of each range is used; > 74 % is unworkable). A step counts
-//! as uphill when it has a component along the cell's upslope direction. A completed line
+//! as uphill when the direction of work has a component along the cell's upslope
+//! direction. A completed line
 //! cell stops fire crossing it when the flame length of the approaching fire (in its
 //! actual direction of travel) does not exceed the resource's holding limit: 4 ft (1.2 m)
 //! for hand line, 8 ft (2.4 m) for engine and dozer line (NWCG hauling chart); hotter
@@ -164,8 +165,18 @@ impl FirelineTable {
         slope_pct: f64,
         uphill: bool,
     ) -> Result<f64, FireError> {
+        self.rate_anderson_m_s(kind, anderson_equivalent(code, number), slope_pct, uphill)
+    }
+
+    /// Line production of `kind` in Anderson fuel model `fm` (1–13), m/s.
+    pub fn rate_anderson_m_s(
+        &self,
+        kind: &str,
+        fm: u16,
+        slope_pct: f64,
+        uphill: bool,
+    ) -> Result<f64, FireError> {
         let r = self.resource(kind)?;
-        let fm = anderson_equivalent(code, number);
         let slope_pct = if slope_pct.is_finite() {
             slope_pct.abs()
         } else {
@@ -247,6 +258,24 @@ impl FireSim {
         table: &FirelineTable,
         catalog: &FuelCatalog,
     ) -> Result<LinePlan, FireError> {
+        let anderson: Vec<u16> = catalog
+            .models()
+            .iter()
+            .map(|m| anderson_equivalent(&m.code, m.number))
+            .collect();
+        self.build_line_anderson(cells, kind, t_start_s, table, &anderson)
+    }
+
+    /// As [`FireSim::build_line`], with the Anderson model of each catalogue index given
+    /// directly (`anderson[fuel index]`).
+    pub fn build_line_anderson(
+        &mut self,
+        cells: &[(usize, usize)],
+        kind: &str,
+        t_start_s: f64,
+        table: &FirelineTable,
+        anderson: &[u16],
+    ) -> Result<LinePlan, FireError> {
         let hold = table.resource(kind)?.hold_flame_length_m;
         let s = *self.spec();
         let mut t = t_start_s;
@@ -263,24 +292,26 @@ impl FireSim {
                 )));
             }
             let i = s.index(c, r);
-            let m = catalog
-                .by_index(usize::from(self.fuel[i]))
+            let fm = *anderson
+                .get(usize::from(self.fuel[i]))
                 .ok_or_else(|| FireError::InvalidInput("fuel index not in catalogue".into()))?;
             let here = s.cell_center(c, r);
-            // Working uphill when the step from the previous cell has a component along
-            // the upslope direction (the first cell counts as uphill, the slower case).
-            let uphill = prev.is_none_or(|p| {
-                (here[0] - p[0]) * f64::from(self.up_x[i])
-                    + (here[1] - p[1]) * f64::from(self.up_y[i])
-                    >= 0.0
+            // Working uphill when the direction of work (from the previous cell, or toward
+            // the next one for the first cell) has a component along the upslope
+            // direction; a single cell counts as uphill, the slower case.
+            let step = match (prev, cells.get(k + 1)) {
+                (Some(p), _) => Some([here[0] - p[0], here[1] - p[1]]),
+                (None, Some(&(nc, nr))) if nc < s.width && nr < s.height => {
+                    let n = s.cell_center(nc, nr);
+                    Some([n[0] - here[0], n[1] - here[1]])
+                }
+                _ => None,
+            };
+            let uphill = step.is_none_or(|d| {
+                d[0] * f64::from(self.up_x[i]) + d[1] * f64::from(self.up_y[i]) >= 0.0
             });
-            let rate = table.rate_dir_m_s(
-                kind,
-                &m.code,
-                m.number,
-                f64::from(self.slope[i]) * 100.0,
-                uphill,
-            )?;
+            let rate =
+                table.rate_anderson_m_s(kind, fm, f64::from(self.slope[i]) * 100.0, uphill)?;
             let dist = prev.map_or(s.cell_size, |p| (here[0] - p[0]).hypot(here[1] - p[1]));
             prev = Some(here);
             if self.flags[i] & NONBURN != 0 {
