@@ -172,3 +172,20 @@ fn scripted_hand_line_across_the_head_holds_a_litter_fire() {
         "the hand line was crossed"
     );
 }
+
+#[test]
+fn cancelled_line_keeps_only_the_finished_part() {
+    // A Type 2 crew (5 ch/h in FM8, 35.8 s/m) starts a 600 m line at t = 0 and is
+    // withdrawn after 1 h: 100.6 m (10 cells) are finished and stay, the rest is gone.
+    let table = FirelineTable::load_builtin().unwrap();
+    let (mut s, cat) = sim("FM8", 0.0);
+    let cells = polyline_cells(s.spec(), &[[0.0, 395.0], [599.9, 395.0]]).unwrap();
+    let plan = s
+        .build_line(&cells, "hand_crew_type2", 0.0, &table, &cat)
+        .unwrap();
+    let done = plan.cells.iter().filter(|(_, t)| *t <= 3600.0).count();
+    assert_eq!(done, (3600.0 * 5.0 * CHAIN_M / 3600.0 / 10.0) as usize);
+    let cancelled = s.cancel_unfinished_line(&cells, 3600.0);
+    assert_eq!(cancelled, cells.len() - done);
+    assert_eq!(s.cancel_unfinished_line(&cells, 3600.0), 0);
+}

@@ -81,6 +81,14 @@ impl FireInstance {
             .build_line_anderson(&cells, kind, t_start_s, table, &self.anderson_models)
     }
 
+    /// Stops work on a line along `path_m` at `t_s` (crew re-tasked or withdrawn): cells
+    /// of that path whose line would only be finished after `t_s` lose it; finished line
+    /// stays. Returns the number of cells cancelled.
+    pub fn cancel_line_m(&mut self, path_m: &[[f64; 2]], t_s: f64) -> Result<usize, FireError> {
+        let cells = polyline_cells(&self.sim.spec, path_m)?;
+        Ok(self.sim.cancel_unfinished_line(&cells, t_s))
+    }
+
     /// A water drop on the circle (`centre_m`, `radius_m`) at `t_s`, wet for
     /// `duration_s`. Returns the number of cells wetted (at least the centre cell).
     pub fn drop_water_m(

@@ -338,6 +338,30 @@ impl FireSim {
         Ok(plan)
     }
 
+    /// Removes line that is not finished by `t_s` from `cells` (col, row); finished line
+    /// stays. Returns the number of cells cancelled.
+    pub fn cancel_unfinished_line(&mut self, cells: &[(usize, usize)], t_s: f64) -> usize {
+        let s = *self.spec();
+        let mut n = 0;
+        for &(c, r) in cells {
+            if c >= s.width || r >= s.height {
+                continue;
+            }
+            let i = s.index(c, r);
+            if self.flags[i] & LINE != 0 && f64::from(self.line_ready_s[i]) > t_s {
+                self.flags[i] &= !LINE;
+                self.line_hold_m[i] = 0.0;
+                self.line_ready_s[i] = 0.0;
+                n += 1;
+            }
+        }
+        if n > 0 {
+            self.barrier_times.push(t_s);
+            self.dirty = true;
+        }
+        n
+    }
+
     /// A water drop: cells become non-burnable from `t_s` until `t_s + duration_s`.
     pub fn drop_water(
         &mut self,
