@@ -272,3 +272,35 @@ fn a_fire_that_cannot_start_is_reported_not_a_panic() {
     sim.run_until(600.0);
     assert_eq!(sim.series().last("fire_burned_area_m2"), Some(0.0));
 }
+
+#[test]
+fn forest_crown_fire_runs_downwind_over_the_hills_at_the_rothermel_rate() {
+    // Active crown fire spreads downwind at R_active = 3.34 R_FM10(0.4 U₂₀) (Rothermel
+    // 1991; scenario moisture, U₂₀ = 10 m/s / 1.15 → 0.367 m/s) with no slope term, also
+    // on the lee slopes of the hills (where the surface head points upslope, into the
+    // wind). The head must reach 450 m east of the ignition (spotting off) within 1.2 ×
+    // the flat-ground time; the margin covers ground distance on slopes and cells in
+    // passive crown fire. Before the fix the crown head followed the surface head
+    // upslope and backed downwind at ~2 % of R_active (90 m in 40 min).
+    use drillsim_engine::hazards::fire::FuelBed;
+    use drillsim_engine::hazards::fire::crown::rothermel_active_ros_m_s;
+    let text = scenario_text(FOREST).replace(
+        "spotting: (ember_probability: 0.05, ignition_probability: 0.6, ignition_delay_s: 120.0),",
+        "",
+    );
+    let mut sim = sim_from_text(&text.replace("duration_s: 5400.0", "duration_s: 2400.0"));
+    sim.run_to_end(|_| {});
+    let cat = FuelCatalog::load_builtin().unwrap();
+    let m = FuelMoisture::from_percent(4.0, 5.0, 7.0, 60.0, 80.0);
+    let fm10 = FuelBed::new(cat.get("FM10").unwrap(), &m).unwrap();
+    let r = rothermel_active_ros_m_s(&fm10, 10.0 / U10_PER_U20);
+    let t = arrival(&sim, 1750.0, 1500.0);
+    println!(
+        "head 450 m downwind at {t:.0} s; flat-ground time {:.0} s",
+        450.0 / r
+    );
+    assert!(
+        t <= 1.2 * 450.0 / r,
+        "head 450 m downwind at {t} s (R_active {r} m/s)"
+    );
+}

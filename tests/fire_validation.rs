@@ -13,6 +13,10 @@ use drillsim_engine::hazards::fire::crown::{
 };
 use drillsim_engine::hazards::fire::fuel::FT;
 use drillsim_engine::hazards::fire::rothermel::{KW_M_PER_BTU_FT_S, M_S_PER_MI_H};
+use drillsim_engine::hazards::fire::spotting::{
+    SpotLocation, TreeSpecies, burning_pile_spot_distance_m, mountain_spot_distance_m,
+    surface_fire_spot_distance_m, torching_trees_spot_distance_m,
+};
 use drillsim_engine::hazards::fire::wind::wind_adjustment_factor;
 use drillsim_engine::hazards::fire::{FuelBed, FuelCatalog, FuelMoisture};
 
@@ -186,6 +190,55 @@ fn crown_fire_rothermel_1991_rate() {
     };
     let cf = crown_fire(&s, gs4.heat_per_unit_area_kj_m2(), &canopy, 120.0, r, u20);
     assert_eq!(cf.fire_type, FireType::Passive);
+}
+
+// Spotting (Albini 1979, 1981, 1983; Chase 1981, 1984) against behave testSpotModule
+// (BehavePlus 6 SPOT): 20-ft wind 5 mi/h, downwind cover 30 ft ("closed"; "open" halves
+// it), ridge top, ridge-to-valley 1 mi and 2000 ft. Distances in miles.
+const MI: f64 = 1609.344;
+
+#[test]
+fn spotting_burning_pile_behave() {
+    // Flame height 5 ft: flat 0.017067 (closed) / 0.024700 (open); mountain 0.021330 /
+    // 0.030863. Same equations as published: tol 0.1 % (6-digit rounding).
+    let u = 5.0 * M_S_PER_MI_H;
+    let closed = burning_pile_spot_distance_m(5.0 * FT, 30.0 * FT, u);
+    let open = burning_pile_spot_distance_m(5.0 * FT, 15.0 * FT, u);
+    close("pile closed", closed / MI, 0.017067, 1e-3);
+    close("pile open", open / MI, 0.024700, 1e-3);
+    let mtn = |d| mountain_spot_distance_m(d, SpotLocation::RidgeTop, MI, 2000.0 * FT) / MI;
+    close("pile closed mtn", mtn(closed), 0.021330, 1e-3);
+    close("pile open mtn", mtn(open), 0.030863, 1e-3);
+}
+
+#[test]
+fn spotting_torching_trees_behave() {
+    // 15 Engelmann spruce, DBH 20 in, 30 ft tall: flat 0.181449, mountain 0.222396.
+    // Tol 0.1 %.
+    let d = torching_trees_spot_distance_m(
+        TreeSpecies::EngelmannSpruce,
+        20.0 * 0.0254,
+        30.0 * FT,
+        15.0,
+        30.0 * FT,
+        5.0 * M_S_PER_MI_H,
+    );
+    close("torching flat", d / MI, 0.181449, 1e-3);
+    let m = mountain_spot_distance_m(d, SpotLocation::RidgeTop, MI, 2000.0 * FT);
+    close("torching mtn", m / MI, 0.222396, 1e-3);
+}
+
+#[test]
+fn spotting_surface_fire_behave() {
+    // Flame length of the GS4 low-moisture run with a 20-ft wind of 5 mi/h upslope
+    // (sheltered WAF, 30 % slope): flat 0.132964, mountain 0.164401. Tol 1 % (the flame
+    // length comes from our Rothermel, validated to 1 %).
+    let u20 = 5.0 * M_S_PER_MI_H;
+    let s = bed("GS4", gs4_moisture()).spread(u20 * gs4_waf(), 0.0, 0.30, 180.0);
+    let d = surface_fire_spot_distance_m(s.flame_length_m, 30.0 * FT, u20);
+    close("surface flat", d / MI, 0.132964, 0.01);
+    let m = mountain_spot_distance_m(d, SpotLocation::RidgeTop, MI, 2000.0 * FT);
+    close("surface mtn", m / MI, 0.164401, 0.01);
 }
 
 // ---------------------------------------------------------------------------------------

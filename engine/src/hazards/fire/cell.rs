@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::crown::{FireType, crown_fire, rothermel_active_ros_m_s, thomas_flame_length_m};
 use super::error::FireError;
 use super::rothermel::byram_flame_length_m;
-use super::spotting::sample_spot;
+use super::spotting::{SpotSource, sample_spot};
 use super::spread::{CellParams, Event, FireSim, NO_EDGE};
 use crate::world::grid::Grid;
 
@@ -88,7 +88,17 @@ impl FireSim {
                 }
             }
         }
-        let az = s.head_azimuth_deg.to_radians();
+        // Active crown fire runs downwind: Rothermel's (1991) correlation is for
+        // wind-driven crown fire and carries no slope term, so its head points where the
+        // wind blows. (The surface head direction may point upslope *into* the wind on lee
+        // slopes, where the sheltered midflame wind is weak; using it made an active crown
+        // fire back downwind at ~2 % of its rate.)
+        let head_az = if p.crown == 2 {
+            from + 180.0
+        } else {
+            s.head_azimuth_deg
+        };
+        let az = head_az.to_radians();
         p.head = head as f32;
         p.ecc = ecc as f32;
         p.hx = az.sin() as f32;
@@ -122,10 +132,18 @@ impl FireSim {
             .canopy
             .as_ref()
             .map_or(0.0, |c| f64::from(c.height_m.data()[i]));
+        let source = if p.crown > 0 {
+            SpotSource::Torching {
+                tree_height_m: cover,
+            }
+        } else {
+            SpotSource::Surface {
+                flame_length_m: f64::from(self.flame[i]),
+            }
+        };
         let (dx, dy) = sample_spot(
             cfg,
-            f64::from(self.flame[i]),
-            p.crown > 0,
+            source,
             cover,
             f64::from(p.wind),
             f64::from(p.wind_from),

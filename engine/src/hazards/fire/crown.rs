@@ -14,7 +14,9 @@
 //! - Crown fraction burned CFB = 1 − exp(−0.23 (R − R₀)) (R, R₀ = 60·I₀/HPA in m/min,
 //!   Forestry Canada Fire Danger Group 1992).
 //! - Active crown fire spreads at R_active with length-to-breadth 1 + 0.125 U₂₀ (mi/h)
-//!   (Rothermel 1991); passive fire spreads at the surface rate.
+//!   (Rothermel 1991), its head pointing downwind (the correlation is for wind-driven
+//!   crown fire and has no slope term); passive fire spreads at the surface rate in the
+//!   surface head direction.
 //! - Crown fireline intensity I = (HPA_surface + CFB · CBD · (H − CBH) · h) · R with
 //!   h = 18 608 kJ/kg (8000 Btu/lb); crown flame length (Thomas 1963)
 //!   L = 0.2 · I^(2/3) ft with I in Btu/ft/s.
@@ -133,6 +135,18 @@ pub fn rothermel_active_ros_m_s(fm10: &FuelBed, wind_20ft_m_s: f64) -> f64 {
     3.34 * fm10.spread(0.4 * wind_20ft_m_s, 0.0, 0.0, 0.0).ros_head_m_s
 }
 
+/// Crown fireline intensity, kW/m: (HPA_surface + CFB · CBD · (H − CBH) · h) · R
+/// (Rothermel 1991; Scott & Reinhardt 2001) for a spread rate `ros_m_s`.
+pub fn crown_fireline_intensity_kw_m(
+    surface_hpa_kj_m2: f64,
+    canopy: &Canopy,
+    crown_fraction_burned: f64,
+    ros_m_s: f64,
+) -> f64 {
+    let crown_load = canopy.bulk_density_kg_m3 * (canopy.height_m - canopy.base_height_m).max(0.0);
+    (surface_hpa_kj_m2 + crown_fraction_burned * crown_load * CANOPY_HEAT_KJ_KG) * ros_m_s
+}
+
 /// Classifies and sizes the crown fire given the surface head fire, the surface heat per
 /// unit area (kJ/m²), the canopy, foliar moisture (%) and the active crown rate (m/s).
 pub fn crown_fire(
@@ -167,7 +181,6 @@ pub fn crown_fire(
     // Surface spread rate at initiation R₀ = I₀ / HPA (m/s), FBP CFB with rates in m/min.
     let r0 = i0 / surface_hpa_kj_m2;
     let cfb = (1.0 - (-0.23 * (surface.ros_head_m_s - r0) * 60.0).exp()).clamp(0.0, 1.0);
-    let crown_load = canopy.bulk_density_kg_m3 * (canopy.height_m - canopy.base_height_m);
     let active = active_ros_m_s >= r_crit;
     let (ros, lw, cfb) = if active {
         (
@@ -178,7 +191,7 @@ pub fn crown_fire(
     } else {
         (surface.ros_head_m_s, surface.length_to_breadth, cfb)
     };
-    let intensity = (surface_hpa_kj_m2 + cfb * crown_load * CANOPY_HEAT_KJ_KG) * ros;
+    let intensity = crown_fireline_intensity_kw_m(surface_hpa_kj_m2, canopy, cfb, ros);
     out.fire_type = if active {
         FireType::Active
     } else {

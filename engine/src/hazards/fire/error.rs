@@ -28,6 +28,9 @@ pub enum FireError {
     /// Any other invalid input, with an explanation.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// Problems with the scenario's fire inputs (rasters), as located diagnostics.
+    #[error("{0}")]
+    Scenario(String),
     /// A data file could not be parsed.
     #[error("cannot parse {what}: {message}")]
     Parse {

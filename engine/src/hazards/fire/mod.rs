@@ -4,10 +4,12 @@
 //! Files (each model file has its own `## Model / Units / Assumptions / References`):
 //! [`fuel`] fuel models and loader · [`moisture`] moisture scenario · [`rothermel`] point
 //! surface fire (BehavePlus) · [`wind`] midflame wind adjustment · [`crown`] Van Wagner /
-//! Rothermel 1991 crown fire · [`landscape`] inputs, DEM slope, config · [`stencil`] +
+//! Rothermel 1991 crown fire · [`landscape`] inputs, DEM slope, config · [`layers`] fuel
+//! and canopy rasters of the scenario · [`stencil`] +
 //! [`spread`] minimum-travel-time spread (why MTT: see [`spread`]) · `cell` per-cell
 //! behaviour and output rasters · [`perimeter`] marching squares + GeoJSON ·
-//! [`spotting`] Albini firebrands · [`suppression`] fireline and water drops · [`calc`]
+//! [`spotting`] Albini firebrands · [`suppression`] fireline and water drops ·
+//! [`dispatch`] suppression orders in metres for the agents · [`calc`]
 //! BehavePlus-style quick calculation · [`plugin`] scenario/ECS wiring (one resource
 //! [`FireHazards`] holding every fire of a run).
 //!
@@ -34,9 +36,11 @@
 pub mod calc;
 mod cell;
 pub mod crown;
+pub mod dispatch;
 pub mod error;
 pub mod fuel;
 pub mod landscape;
+pub mod layers;
 pub mod moisture;
 pub mod perimeter;
 pub mod plugin;
@@ -53,10 +57,11 @@ pub use crown::{Canopy, FireType};
 pub use error::FireError;
 pub use fuel::{FuelCatalog, FuelModel};
 pub use landscape::{CanopyGrids, FireConfig, Landscape};
+pub use layers::{CanopyLayers, FuelRasterSpec, LayerSource, RasterLayer};
 pub use plugin::{FireHazards, FireInstance};
 pub use rand_chacha::ChaCha8Rng;
 pub use rothermel::{FuelBed, FuelMoisture, SurfaceSpread};
-pub use spotting::SpottingConfig;
+pub use spotting::{SpotLocation, SpotSource, SpottingConfig, TreeSpecies};
 pub use spread::{FireSim, StepReport};
 
 /// A `ChaCha8Rng` seeded from `seed` (for tests, benches and tools; the engine passes its
@@ -65,6 +70,7 @@ pub fn seeded_rng(seed: u64) -> ChaCha8Rng {
     use rand_chacha::rand_core::SeedableRng;
     ChaCha8Rng::seed_from_u64(seed)
 }
+pub use dispatch::polyline_cells;
 pub use spec::{BarrierKind, BarrierSpec, IgnitionSpec, WildlandFireSpec, burn_barriers};
 pub use suppression::{AttackClass, attack_class};
 pub use suppression::{FirelineTable, LinePlan};

@@ -32,8 +32,10 @@ use super::crown::Canopy;
 use super::error::FireError;
 use super::fuel::FuelCatalog;
 use super::landscape::{CanopyGrids, Landscape};
+use super::layers::{read_canopy_layers, read_fuel_raster};
 use super::spec::{WildlandFireSpec, burn_barriers};
 use super::spread::{FireSim, NO_EDGE, NONBURN};
+use super::suppression::anderson_equivalent;
 use crate::scenario::LoadedScenario;
 use crate::scenario::check::FUEL_CODES;
 use crate::scenario::types::LandCover;
@@ -101,6 +103,9 @@ pub struct FireInstance {
     pub started: bool,
     /// True once the fire has burned out (nothing burning, nothing pending).
     pub ended: bool,
+    /// Anderson (1982) model of each catalogue index of `sim` (fireline production rates).
+    #[serde(default)]
+    pub anderson_models: Vec<u16>,
 }
 
 /// All wildland fires of a run (snapshot state `hazard.fire`).
@@ -110,11 +115,14 @@ pub struct FireHazards {
     pub fires: Vec<FireInstance>,
 }
 
-/// Builds the fire of `spec` (k-th fire of the scenario) over the run's terrain.
+/// Builds the fire of `spec` (k-th fire of the scenario, `hazards[index]`) over the run's
+/// terrain. Problems with its rasters come back as one located diagnostic text
+/// (`FireError::Scenario`), as `drillsim validate` would print them.
 pub fn build_fire(
     loaded: &LoadedScenario,
     terrain: &Terrain,
     k: usize,
+    index: usize,
     spec: &WildlandFireSpec,
 ) -> Result<FireInstance, FireError> {
     let mut catalog = FuelCatalog::load_builtin()?;
@@ -137,9 +145,18 @@ pub fn build_fire(
         ),
         None => None,
     };
-    let mut fuel = terrain
-        .fuel
-        .map(|&c| table[usize::from(c).min(table.len() - 1)]);
+    let path = format!("hazards[{index}]");
+    let located = |problems| FireError::Scenario(loaded.diagnose(problems).to_string());
+    let mut fuel = match &spec.fuel_raster {
+        Some(fr) => read_fuel_raster(fr, loaded, &path, terrain.spec, &catalog).map_err(located)?,
+        None => terrain
+            .fuel
+            .map(|&c| table[usize::from(c).min(table.len() - 1)]),
+    };
+    let layers = match &spec.canopy_layers {
+        Some(l) => Some(read_canopy_layers(l, loaded, &path, terrain.spec).map_err(located)?),
+        None => None,
+    };
     if let Some(o) = over {
         for f in fuel.data_mut() {
             let burns = catalog
@@ -151,22 +168,24 @@ pub fn build_fire(
         }
     }
     burn_barriers(&mut fuel, &spec.barriers, &catalog)?;
-    let canopy = spec.canopy.map(|c| {
-        let forest = LandCover::Forest.code();
-        let cell = |col: usize, row: usize| {
-            if *terrain.land_cover.get(col, row) == forest {
-                c
-            } else {
-                Canopy::NONE
+    let canopy = layers.or_else(|| {
+        spec.canopy.map(|c| {
+            let forest = LandCover::Forest.code();
+            let cell = |col: usize, row: usize| {
+                if *terrain.land_cover.get(col, row) == forest {
+                    c
+                } else {
+                    Canopy::NONE
+                }
+            };
+            let s = terrain.spec;
+            CanopyGrids {
+                cover: Grid::from_fn(s, |x, y| cell(x, y).cover as f32),
+                height_m: Grid::from_fn(s, |x, y| cell(x, y).height_m as f32),
+                base_height_m: Grid::from_fn(s, |x, y| cell(x, y).base_height_m as f32),
+                bulk_density_kg_m3: Grid::from_fn(s, |x, y| cell(x, y).bulk_density_kg_m3 as f32),
             }
-        };
-        let s = terrain.spec;
-        CanopyGrids {
-            cover: Grid::from_fn(s, |x, y| cell(x, y).cover as f32),
-            height_m: Grid::from_fn(s, |x, y| cell(x, y).height_m as f32),
-            base_height_m: Grid::from_fn(s, |x, y| cell(x, y).base_height_m as f32),
-            bulk_density_kg_m3: Grid::from_fn(s, |x, y| cell(x, y).bulk_density_kg_m3 as f32),
-        }
+        })
     });
     let land = Landscape {
         fuel,
@@ -209,6 +228,11 @@ pub fn build_fire(
         pending_spots: Vec::new(),
         started: false,
         ended: false,
+        anderson_models: catalog
+            .models()
+            .iter()
+            .map(|m| anderson_equivalent(&m.code, m.number))
+            .collect(),
     })
 }
 
@@ -221,7 +245,7 @@ pub fn install(b: &mut SimBuilder<'_>, specs: Vec<(usize, &WildlandFireSpec)>) {
     {
         let terrain = b.world.resource::<Terrain>();
         for (k, (index, spec)) in specs.into_iter().enumerate() {
-            match build_fire(&loaded, terrain, k, spec) {
+            match build_fire(&loaded, terrain, k, index, spec) {
                 Ok(f) => fires.push(f),
                 Err(e) => failures.push(format!(
                     "Wildland fire hazards[{index}] could not be simulated: {e}."

@@ -23,6 +23,7 @@ use super::crown::Canopy;
 use super::error::FireError;
 use super::fuel::FuelCatalog;
 use super::landscape::FireConfig;
+use super::layers::{CanopyLayers, FuelRasterSpec};
 use super::moisture::FuelMoisture;
 use super::spotting::SpottingConfig;
 use crate::scenario::problem::{Problem, check_non_negative, check_range, index, join};
@@ -87,9 +88,16 @@ pub struct WildlandFireSpec {
     /// relative to the scenario file.
     #[serde(default)]
     pub custom_fuels: Option<String>,
-    /// Canopy of the `Forest` land-cover cells (no crown fire elsewhere).
+    /// Canopy of the `Forest` land-cover cells (no crown fire elsewhere). Use either this
+    /// or `canopy_layers`.
     #[serde(default)]
     pub canopy: Option<Canopy>,
+    /// Fuel model raster replacing the terrain's fuel layer (e.g. LANDFIRE FBFM40).
+    #[serde(default)]
+    pub fuel_raster: Option<FuelRasterSpec>,
+    /// Canopy layers as rasters or constants, applied wherever cover > 0.
+    #[serde(default)]
+    pub canopy_layers: Option<CanopyLayers>,
     /// Ember spotting; absent = off.
     #[serde(default)]
     pub spotting: Option<SpottingConfig>,
@@ -185,6 +193,27 @@ impl WildlandFireSpec {
                 "kg/m³",
                 "typ. 0.05–0.3",
             );
+        }
+        if let Some(l) = &self.canopy_layers {
+            l.check(&join(path, "canopy_layers"), out);
+            if self.canopy.is_some() {
+                out.push(Problem::new(
+                    join(path, "canopy_layers"),
+                    "either `canopy` or `canopy_layers`",
+                    "both",
+                    "remove `canopy` (constant canopy on forest cells) or `canopy_layers`",
+                ));
+            }
+        }
+        if let Some(f) = &self.fuel_raster
+            && f.path.trim().is_empty()
+        {
+            out.push(Problem::new(
+                join(&join(path, "fuel_raster"), "path"),
+                "a raster file path",
+                "\"\"",
+                "e.g. \"fuel.tif\", relative to the scenario file",
+            ));
         }
         for (k, b) in self.barriers.iter().enumerate() {
             let p = index(&join(path, "barriers"), k);

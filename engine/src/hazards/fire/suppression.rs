@@ -3,28 +3,40 @@
 //!
 //! ## Model
 //! A resource builds fireline along an ordered list of cells; each cell takes
-//! (distance from the previous cell centre) / (rate(fuel) × slope multiplier) to
-//! complete, so completion times accumulate along the line. A completed line cell stops
-//! fire crossing it when the flame length of the approaching fire (in its actual
-//! direction of travel) does not exceed the resource's holding limit: 4 ft (1.2 m) for
-//! hand line, 8 ft (2.4 m) for engine and dozer line (NWCG hauling chart); hotter fire
-//! breaches the line. A water drop makes cells non-burnable until it dries.
+//! (distance from the previous cell centre) / (rate(fuel, slope, up/down)) to complete,
+//! so completion times accumulate along the line. Hand crews and engines have one rate
+//! per fuel model (flat ground) times a slope multiplier; dozers have the published rate
+//! ranges per fuel-model group, slope class (0–25, 26–40, 41–55, 56–74 %) and direction
+//! (up/down slope; the middle of each range is used; > 74 % is unworkable). A step counts
+//! as uphill when the direction of work has a component along the cell's upslope
+//! direction. A completed line
+//! cell stops fire crossing it when the flame length of the approaching fire (in its
+//! actual direction of travel) does not exceed the resource's holding limit: 4 ft (1.2 m)
+//! for hand line, 8 ft (2.4 m) for engine and dozer line (NWCG hauling chart); hotter
+//! fire breaches the line. A water drop makes cells non-burnable until it dries.
 //!
 //! ## Units
-//! Rates in the asset are chains/h (1 ch = 20.1168 m), converted to m/s at load time;
-//! times s; flame length m.
+//! Rates in the asset are chains/h (1 ch = 20.1168 m), converted to m/s; times s; slope
+//! in percent at the table API; flame length m.
 //!
 //! ## Assumptions
 //! Scott & Burgan models use the rates of their Anderson equivalent carrier. A cell that
-//! burns before its line is complete keeps burning. Engine and dozer rates in the asset
-//! are provisional (flagged `verified: false`).
+//! burns before its line is complete keeps burning (work stops there). What is published
+//! and what is provisional is flagged per resource and per dozer row (`verified`) in
+//! `assets/fireline_production.ron`: hand-crew rates and Type 3 dozer rates are the
+//! published tables; crew/engine slope multipliers, engine rates and most Type 1/2 dozer
+//! rows are provisional.
 //!
 //! ## References
-//! - NWCG 2004. Fireline Handbook, PMS 410-1, Appendix B (production rates).
-//! - NWCG 2021. Incident Response Pocket Guide, PMS 461 (flame length / attack limits).
-//! - Phillips, C.B.; George, C.W.; Nelson, D.K. 1988. Bulldozer fireline production rates
-//!   — 1988 update. USDA For. Serv. Res. Pap. INT-392.
-//! - Broyles, G. 2011. Fireline production rates. USDA For. Serv. SDTDC 1151-1805.
+//! - NWCG 2022. Incident Response Pocket Guide, PMS 461: "Sustained line production rates
+//!   of 20-person crews" (same table as the Fireline Handbook PMS 410-1, Appendix B), and
+//!   the flame-length / attack limits.
+//! - NWCG. Dozer typing and "Dozer fireline construction rates (single pass) in chains
+//!   per hour" (nwcg.gov, Equipment Technology Committee), after Phillips, C.B.; George,
+//!   C.W.; Nelson, D.K. 1988. Bulldozer fireline production rates — 1988 update. USDA For.
+//!   Serv. Res. Pap. INT-392.
+//! - Broyles, G. 2011. Fireline production rates. USDA For. Serv. SDTDC 1151-1805 (not
+//!   used: tables not available to check).
 
 use serde::{Deserialize, Serialize};
 
@@ -35,18 +47,39 @@ use super::spread::{FireSim, LINE, NONBURN, WET};
 const CHAIN_M: f64 = 20.1168;
 const BUILTIN_RON: &str = include_str!("../../../../assets/fireline_production.ron");
 
+/// Published single-pass rates of a group of fuel models by slope class, as (low, high)
+/// ranges in chains/h for working up and down slope.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlopeRates {
+    /// Anderson fuel models of the row.
+    pub models: Vec<u16>,
+    /// Whether this row is the published table (false: provisional).
+    pub verified: bool,
+    /// (low, high) chains/h working upslope, per slope class.
+    pub up_ch_h: Vec<(f64, f64)>,
+    /// (low, high) chains/h working downslope, per slope class.
+    pub down_ch_h: Vec<(f64, f64)>,
+}
+
 /// Production rates of one resource kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceRates {
-    /// Kind, e.g. `hand_crew_type1`, `engine`, `dozer_type1`.
+    /// Kind, e.g. `hand_crew_type1`, `engine`, `dozer_type3`.
     pub kind: String,
     /// Flame length up to which its line holds, m.
     pub hold_flame_length_m: f64,
-    /// Whether the rates are checked against the cited table.
+    /// Whether the rates are the cited published table (false: provisional).
     pub verified: bool,
-    /// (Anderson fuel model, chains per hour).
+    /// (Anderson fuel model, chains per hour) on flat ground, scaled on slopes by the
+    /// table's `slope_multipliers` (crews, engines).
+    #[serde(default)]
     pub rates_ch_h: Vec<(u16, f64)>,
+    /// Rates by slope class and direction (dozers); when present they replace
+    /// `rates_ch_h` and the slope multipliers.
+    #[serde(default)]
+    pub slope_rates: Vec<SlopeRates>,
 }
 
 /// The production table (`assets/fireline_production.ron`).
@@ -55,10 +88,10 @@ pub struct ResourceRates {
 pub struct FirelineTable {
     /// All resource kinds.
     pub resources: Vec<ResourceRates>,
-    /// (upper slope %, multiplier), ascending.
-    pub slope_classes: Vec<(f64, f64)>,
-    /// Dozers cannot work above this slope, %.
-    pub dozer_max_slope_pct: f64,
+    /// Upper slope (%) of each class of `SlopeRates`; steeper ground is unworkable.
+    pub dozer_slope_classes_pct: Vec<f64>,
+    /// (upper slope %, multiplier), ascending, for resources without `slope_rates`.
+    pub slope_multipliers: Vec<(f64, f64)>,
 }
 
 /// Anderson (1982) equivalent of a Scott & Burgan code by carrier (for production rates).
@@ -110,7 +143,8 @@ impl FirelineTable {
             })
     }
 
-    /// Line production of `kind` in a fuel model and slope (%), m/s (0 = cannot work).
+    /// Line production of `kind` in a fuel model and slope (%), working upslope
+    /// (the conservative direction), m/s (0 = cannot work).
     pub fn rate_m_s(
         &self,
         kind: &str,
@@ -118,22 +152,63 @@ impl FirelineTable {
         number: u16,
         slope_pct: f64,
     ) -> Result<f64, FireError> {
+        self.rate_dir_m_s(kind, code, number, slope_pct, true)
+    }
+
+    /// Line production of `kind` in a fuel model and slope (%), working up or down the
+    /// slope, m/s (0 = cannot work). Ranged (dozer) rates use the middle of the range.
+    pub fn rate_dir_m_s(
+        &self,
+        kind: &str,
+        code: &str,
+        number: u16,
+        slope_pct: f64,
+        uphill: bool,
+    ) -> Result<f64, FireError> {
+        self.rate_anderson_m_s(kind, anderson_equivalent(code, number), slope_pct, uphill)
+    }
+
+    /// Line production of `kind` in Anderson fuel model `fm` (1–13), m/s.
+    pub fn rate_anderson_m_s(
+        &self,
+        kind: &str,
+        fm: u16,
+        slope_pct: f64,
+        uphill: bool,
+    ) -> Result<f64, FireError> {
         let r = self.resource(kind)?;
-        let fm = anderson_equivalent(code, number);
-        let ch_h = r
-            .rates_ch_h
-            .iter()
-            .find(|(m, _)| *m == fm)
-            .map_or(0.0, |(_, v)| *v);
-        if kind.starts_with("dozer") && slope_pct > self.dozer_max_slope_pct {
-            return Ok(0.0);
-        }
-        let mult = self
-            .slope_classes
-            .iter()
-            .find(|(hi, _)| slope_pct <= *hi)
-            .map_or(0.0, |(_, m)| *m);
-        Ok(ch_h * mult * CHAIN_M / 3600.0)
+        let slope_pct = if slope_pct.is_finite() {
+            slope_pct.abs()
+        } else {
+            f64::INFINITY
+        };
+        let ch_h = if r.slope_rates.is_empty() {
+            let flat = r
+                .rates_ch_h
+                .iter()
+                .find(|(m, _)| *m == fm)
+                .map_or(0.0, |(_, v)| *v);
+            let mult = self
+                .slope_multipliers
+                .iter()
+                .find(|(hi, _)| slope_pct <= *hi)
+                .map_or(0.0, |(_, m)| *m);
+            flat * mult
+        } else {
+            let class = self
+                .dozer_slope_classes_pct
+                .iter()
+                .position(|hi| slope_pct <= *hi);
+            let row = r.slope_rates.iter().find(|row| row.models.contains(&fm));
+            match (class, row) {
+                (Some(k), Some(row)) => {
+                    let ranges = if uphill { &row.up_ch_h } else { &row.down_ch_h };
+                    ranges.get(k).map_or(0.0, |(lo, hi)| 0.5 * (lo + hi))
+                }
+                _ => 0.0,
+            }
+        };
+        Ok(ch_h * CHAIN_M / 3600.0)
     }
 }
 
@@ -183,6 +258,24 @@ impl FireSim {
         table: &FirelineTable,
         catalog: &FuelCatalog,
     ) -> Result<LinePlan, FireError> {
+        let anderson: Vec<u16> = catalog
+            .models()
+            .iter()
+            .map(|m| anderson_equivalent(&m.code, m.number))
+            .collect();
+        self.build_line_anderson(cells, kind, t_start_s, table, &anderson)
+    }
+
+    /// As [`FireSim::build_line`], with the Anderson model of each catalogue index given
+    /// directly (`anderson[fuel index]`).
+    pub fn build_line_anderson(
+        &mut self,
+        cells: &[(usize, usize)],
+        kind: &str,
+        t_start_s: f64,
+        table: &FirelineTable,
+        anderson: &[u16],
+    ) -> Result<LinePlan, FireError> {
         let hold = table.resource(kind)?.hold_flame_length_m;
         let s = *self.spec();
         let mut t = t_start_s;
@@ -199,11 +292,26 @@ impl FireSim {
                 )));
             }
             let i = s.index(c, r);
-            let m = catalog
-                .by_index(usize::from(self.fuel[i]))
+            let fm = *anderson
+                .get(usize::from(self.fuel[i]))
                 .ok_or_else(|| FireError::InvalidInput("fuel index not in catalogue".into()))?;
-            let rate = table.rate_m_s(kind, &m.code, m.number, f64::from(self.slope[i]) * 100.0)?;
             let here = s.cell_center(c, r);
+            // Working uphill when the direction of work (from the previous cell, or toward
+            // the next one for the first cell) has a component along the upslope
+            // direction; a single cell counts as uphill, the slower case.
+            let step = match (prev, cells.get(k + 1)) {
+                (Some(p), _) => Some([here[0] - p[0], here[1] - p[1]]),
+                (None, Some(&(nc, nr))) if nc < s.width && nr < s.height => {
+                    let n = s.cell_center(nc, nr);
+                    Some([n[0] - here[0], n[1] - here[1]])
+                }
+                _ => None,
+            };
+            let uphill = step.is_none_or(|d| {
+                d[0] * f64::from(self.up_x[i]) + d[1] * f64::from(self.up_y[i]) >= 0.0
+            });
+            let rate =
+                table.rate_anderson_m_s(kind, fm, f64::from(self.slope[i]) * 100.0, uphill)?;
             let dist = prev.map_or(s.cell_size, |p| (here[0] - p[0]).hypot(here[1] - p[1]));
             prev = Some(here);
             if self.flags[i] & NONBURN != 0 {
@@ -228,6 +336,30 @@ impl FireSim {
             .extend(plan.cells.iter().map(|&(_, tc)| tc));
         self.dirty = true;
         Ok(plan)
+    }
+
+    /// Removes line that is not finished by `t_s` from `cells` (col, row); finished line
+    /// stays. Returns the number of cells cancelled.
+    pub fn cancel_unfinished_line(&mut self, cells: &[(usize, usize)], t_s: f64) -> usize {
+        let s = *self.spec();
+        let mut n = 0;
+        for &(c, r) in cells {
+            if c >= s.width || r >= s.height {
+                continue;
+            }
+            let i = s.index(c, r);
+            if self.flags[i] & LINE != 0 && f64::from(self.line_ready_s[i]) > t_s {
+                self.flags[i] &= !LINE;
+                self.line_hold_m[i] = 0.0;
+                self.line_ready_s[i] = 0.0;
+                n += 1;
+            }
+        }
+        if n > 0 {
+            self.barrier_times.push(t_s);
+            self.dirty = true;
+        }
+        n
     }
 
     /// A water drop: cells become non-burnable from `t_s` until `t_s + duration_s`.
@@ -278,7 +410,7 @@ mod tests {
             let r2 = t.rate_m_s("hand_crew_type2", "FM", fm, 0.0).unwrap() * 3600.0 / CHAIN_M;
             assert!((r1 - a).abs() < 1e-9 && (r2 - b).abs() < 1e-9);
         }
-        assert_eq!(t.rate_m_s("dozer_type1", "FM1", 1, 60.0).unwrap(), 0.0);
+        assert_eq!(t.rate_m_s("dozer_type1", "FM1", 1, 80.0).unwrap(), 0.0);
         assert!(t.resource("helicopter").is_err());
         assert_eq!(anderson_equivalent("GR2", 102), 1);
         assert_eq!(anderson_equivalent("TU5", 165), 10);
