@@ -178,6 +178,13 @@ pub fn act(
             continue;
         };
         let ty = &st.presets.types[tm.preset];
+        if matches!(
+            r.tasks[k].kind,
+            TaskKind::Fireline(_) | TaskKind::FireAttack(_)
+        ) && r.tasks[k].arrived_s.is_none()
+        {
+            r.tasks[k].arrived_s = Some(t);
+        }
         match r.tasks[k].kind {
             TaskKind::Fireline(f) => {
                 let Some(fi) = fh.fires.get_mut(f) else {

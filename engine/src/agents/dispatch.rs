@@ -87,9 +87,23 @@ pub fn generate_tasks(
     let t = clock.t_s();
     let r = &mut *r;
     let spec = terrain.spec;
+    // Hazmat crews approach a leak from upwind (ERG 2024, "approach from upwind") and
+    // work two cells upwind of the source.
+    let (wu, wv) = crate::hazards::gas::plugin::wind_uv(1.0, weather.wind_from_deg);
+    let upwind = |p: [f64; 2]| {
+        [
+            p[0] - 2.0 * spec.cell_size * wu,
+            p[1] - 2.0 * spec.cell_size * wv,
+        ]
+    };
     if let Some(g) = &gas {
         for (k, rel) in g.releases.iter().enumerate() {
             let Ok(m) = &rel.model else { continue };
+            for task in &mut r.tasks {
+                if task.done_s.is_none() && task.kind == TaskKind::StopLeak(k) {
+                    task.pos = upwind(m.spec().location_xy_m);
+                }
+            }
             let active = rel.started && m.release_end_time_s() > t - rel.start_s;
             let kind = TaskKind::StopLeak(k);
             if active
@@ -97,14 +111,13 @@ pub fn generate_tasks(
                 && !r.tasks.iter().any(|x| x.kind == kind)
                 && !r.leaks_stopped.iter().any(|s| s.0 == k)
             {
-                let [x, y] = m.spec().location_xy_m;
                 new_task(
                     r,
                     &mut log,
                     t,
                     kind,
                     format!("stop leak: {}", rel.label),
-                    [x, y],
+                    upwind(m.spec().location_xy_m),
                     Capability::StopLeak,
                     2,
                     1,

@@ -151,14 +151,29 @@ pub fn agent_outputs(world: &World, out: &mut RunOutputs) {
             _ => None,
         })
         .collect();
-    let containment: Vec<Value> = r
-        .leaks_stopped
-        .iter()
-        .map(|(k, t)| json!({"hazard": format!("release {k}"), "kind": "leak stopped", "t_s": t}))
-        .chain(r.fires_contained.iter().map(
-            |(k, t)| json!({"hazard": format!("fire {k}"), "kind": "fire contained", "t_s": t}),
-        ))
-        .collect();
+    // Each release ends when a team seals it or when its source runs out.
+    let mut containment: Vec<Value> = Vec::new();
+    if let Some(g) = world.get_resource::<crate::hazards::gas::plugin::GasHazards>() {
+        for (k, rel) in g.releases.iter().enumerate() {
+            let Ok(m) = &rel.model else { continue };
+            let end = rel.start_s + m.release_end_time_s();
+            let (how, t) = match r.leaks_stopped.iter().find(|s| s.0 == k) {
+                Some(&(_, ts)) => ("leak sealed by a team", ts),
+                None if end <= clock.t_s() => ("source ran out", end),
+                None => ("still releasing", f64::NAN),
+            };
+            containment.push(json!({"hazard": rel.label, "how": how,
+                "t_s": if t.is_finite() { json!(t) } else { Value::Null }}));
+        }
+    }
+    if let Some(f) = world.get_resource::<crate::hazards::fire::plugin::FireHazards>() {
+        for (k, fi) in f.fires.iter().enumerate() {
+            let t = r.fires_contained.iter().find(|c| c.0 == k).map(|c| c.1);
+            containment.push(json!({"hazard": fi.id,
+                "how": if t.is_some() { "stopped spreading" } else { "still spreading" },
+                "t_s": opt(t)}));
+        }
+    }
     let four_h = r.supplied_at_4h;
     let t_end = clock.t_s();
     out.summary.push((
