@@ -9,6 +9,7 @@
 //! `std::collections::HashMap`, and reduces in a fixed order, so results are bit-identical
 //! whatever the number of rayon threads.
 
+pub mod agents;
 pub mod hazards;
 pub mod output;
 pub mod scenario;
