@@ -218,9 +218,26 @@ pub fn straight_line_cells(spec: &GridSpec, p0: (f64, f64), p1: (f64, f64)) -> V
     }
     let (u0, v0) = (a.0 + t0 * du, a.1 + t0 * dv);
     let (u1, v1) = (a.0 + t1 * du, a.1 + t1 * dv);
-    let clamp = |x: f64, n: usize| (x.floor().max(0.0) as usize).min(n - 1);
-    let (mut col, mut row) = (clamp(u0, spec.width), clamp(v0, spec.height));
-    let (ce, re) = (clamp(u1, spec.width), clamp(v1, spec.height));
+    // First and last cell along each axis: a point on a cell boundary belongs to the
+    // cell the walk is heading into (start) or coming from (end).
+    let cell = |x: f64, d: f64, start: bool, n: usize| {
+        let k = if (d < 0.0) == start {
+            x.ceil() - 1.0
+        } else {
+            x.floor()
+        };
+        let k = if d == 0.0 { x.floor() } else { k };
+        (k.max(0.0) as usize).min(n - 1)
+    };
+    let (du, dv) = (u1 - u0, v1 - v0);
+    let (mut col, mut row) = (
+        cell(u0, du, true, spec.width),
+        cell(v0, dv, true, spec.height),
+    );
+    let (ce, re) = (
+        cell(u1, du, false, spec.width),
+        cell(v1, dv, false, spec.height),
+    );
     let axis = |d: f64, x0: f64, cell: usize| -> (f64, f64) {
         // (parameter of the first boundary crossing, parameter per cell)
         if d > 0.0 {
@@ -231,8 +248,8 @@ pub fn straight_line_cells(spec: &GridSpec, p0: (f64, f64), p1: (f64, f64)) -> V
             (f64::INFINITY, f64::INFINITY)
         }
     };
-    let (mut tmx, tdx) = axis(u1 - u0, u0, col);
-    let (mut tmy, tdy) = axis(v1 - v0, v0, row);
+    let (mut tmx, tdx) = axis(du, u0, col);
+    let (mut tmy, tdy) = axis(dv, v0, row);
     let steps = col.abs_diff(ce) + row.abs_diff(re);
     let mut out = Vec::with_capacity(steps + 1);
     out.push((row * spec.width + col) as u32);
