@@ -266,3 +266,53 @@ pub fn straight_line_cells(spec: &GridSpec, p0: (f64, f64), p1: (f64, f64)) -> V
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> GridSpec {
+        GridSpec {
+            width: 5,
+            height: 4,
+            cell_size: 2.0,
+            origin: [100.0, 200.0],
+        }
+    }
+
+    #[test]
+    fn heap_pops_lowest_f_then_lowest_id() {
+        let mut h = BinaryHeap::new();
+        for (f, id) in [(2.0, 1), (1.0, 9), (1.0, 4), (3.0, 0)] {
+            h.push(Open { f, g: 0.0, id });
+        }
+        let order: Vec<u32> = std::iter::from_fn(|| h.pop().map(|o| o.id)).collect();
+        assert_eq!(order, [4, 9, 1, 0]);
+    }
+
+    #[test]
+    fn line_on_a_cell_boundary_lists_only_the_cells_it_runs_along() {
+        // Northward along x = 104 m (boundary of columns 1 and 2) from y = 202 to 206 m:
+        // the cells east of the boundary (column 2), rows 2 and 1, no touching extras.
+        let s = spec();
+        assert_eq!(
+            straight_line_cells(&s, (104.0, 202.0), (104.0, 206.0)),
+            [12, 7]
+        );
+        // Westward along the row boundary y = 204 m from x = 108 to 102 m: row 2 (south),
+        // columns 3, 2, 1.
+        assert_eq!(
+            straight_line_cells(&s, (108.0, 204.0), (102.0, 204.0)),
+            [13, 12, 11]
+        );
+    }
+
+    #[test]
+    fn same_cell_and_off_grid_queries() {
+        let s = spec();
+        let r = grid_path(&s, |_| Some(1.0), (2, 2), (2, 2), 0).unwrap();
+        assert_eq!((r.cells, r.time_s), (vec![12], 0.0));
+        assert!(grid_path(&s, |_| Some(1.0), (0, 0), (5, 0), 0).is_none());
+        assert!(grid_path(&s, |_| Some(-1.0), (0, 0), (1, 0), 0).is_none());
+    }
+}

@@ -555,3 +555,74 @@ impl NodeBuckets {
         best.map(|b| b.1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_names_follow_osm() {
+        let c: RoadClass = serde_json::from_str("\"residential\"").unwrap();
+        assert_eq!(c, RoadClass::Residential);
+        assert!(serde_json::from_str::<RoadClass>("\"Residential\"").is_err());
+        assert_eq!(RoadClass::from_osm("trunk_link"), Some(RoadClass::Primary));
+        assert_eq!(RoadClass::from_osm("footway"), Some(RoadClass::Path));
+        assert_eq!(RoadClass::from_osm("runway"), None);
+        // 60 km/h = 16.667 m/s (exact unit conversion).
+        assert!((RoadClass::Primary.default_speed_m_s() - 60.0 / 3.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn nearest_node_matches_brute_force_with_lowest_id_on_ties() {
+        // Scattered nodes (a fixed quadratic-residue pattern) plus a duplicate of node 3.
+        let mut nodes: Vec<RoadNode> = (0..200u32)
+            .map(|k| RoadNode {
+                x: f64::from((k * k * 37) % 1009),
+                y: f64::from((k * 91 + 13) % 997),
+            })
+            .collect();
+        nodes.push(nodes[3]);
+        let net = RoadNetwork::from_parts(nodes.clone(), Vec::new()).unwrap();
+        for q in 0..400u32 {
+            let (x, y) = (
+                f64::from(q * 7 % 1500) - 250.0,
+                f64::from(q * 13 % 1400) - 200.0,
+            );
+            let brute = (0..nodes.len() as u32)
+                .min_by(|&a, &b| {
+                    let d = |n: u32| {
+                        let p = nodes[n as usize];
+                        (p.x - x).powi(2) + (p.y - y).powi(2)
+                    };
+                    d(a).total_cmp(&d(b)).then(a.cmp(&b))
+                })
+                .unwrap();
+            assert_eq!(net.nearest_node(x, y), Some(brute), "query ({x}, {y})");
+        }
+        assert_eq!(net.nearest_node(nodes[3].x, nodes[3].y), Some(3));
+        assert_eq!(RoadNetwork::default().nearest_node(0.0, 0.0), None);
+    }
+
+    #[test]
+    fn point_along_walks_the_geometry_from_either_end() {
+        let nodes = vec![RoadNode { x: 0.0, y: 0.0 }, RoadNode { x: 30.0, y: 40.0 }];
+        let geometry = vec![[0.0, 0.0], [0.0, 40.0], [30.0, 40.0]];
+        let e = RoadEdge::new(0, 1, geometry, RoadClass::Service);
+        assert_eq!(e.length_m, 70.0);
+        let net = RoadNetwork::from_parts(nodes, vec![e]).unwrap();
+        assert_eq!(net.point_along(0, 0, 50.0), (10.0, 40.0));
+        assert_eq!(net.point_along(0, 1, 50.0), (0.0, 20.0));
+        assert_eq!(net.point_along(0, 0, 99.0), (30.0, 40.0));
+        assert_eq!(net.point_along(0, 1, -5.0), (30.0, 40.0));
+    }
+
+    #[test]
+    fn from_parts_rejects_bad_edges() {
+        let nodes = vec![RoadNode { x: 0.0, y: 0.0 }];
+        let e = RoadEdge::new(0, 1, vec![[0.0, 0.0], [1.0, 0.0]], RoadClass::Track);
+        assert!(RoadNetwork::from_parts(nodes.clone(), vec![e]).is_err());
+        let mut e = RoadEdge::new(0, 0, vec![[0.0, 0.0], [1.0, 0.0]], RoadClass::Track);
+        e.speed_m_s = 0.0;
+        assert!(RoadNetwork::from_parts(nodes, vec![e]).is_err());
+    }
+}
