@@ -282,3 +282,49 @@ pub fn travel_times(
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::roads::{RoadClass, RoadEdge, RoadNode};
+
+    /// Three nodes 100 m apart on a line, residential (30 km/h).
+    fn line() -> RoadNetwork {
+        let nodes = (0..3)
+            .map(|k| RoadNode {
+                x: 100.0 * f64::from(k),
+                y: 0.0,
+            })
+            .collect();
+        let edges = (0..2)
+            .map(|k| {
+                let g = vec![[100.0 * f64::from(k), 0.0], [100.0 * f64::from(k + 1), 0.0]];
+                RoadEdge::new(k, k + 1, g, RoadClass::Residential)
+            })
+            .collect();
+        RoadNetwork::from_parts(nodes, edges).unwrap()
+    }
+
+    #[test]
+    fn router_survives_epoch_wrap_and_resizes_for_another_network() {
+        let net = line();
+        let free = FreeFlow::new(&net);
+        let mut router = Router::new(&RoadNetwork::default());
+        // 200 m at 30 km/h = 24 s.
+        let want = 200.0 / (30.0 / 3.6);
+        assert!((router.route(&net, 0, 2, &free).unwrap().time_s - want).abs() < 1e-9);
+        router.epoch = u32::MAX;
+        for _ in 0..3 {
+            let r = router.route(&net, 0, 2, &free).unwrap();
+            assert_eq!(r.nodes, [0, 1, 2]);
+            assert!((r.time_s - want).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn free_flow_pace_bound_is_the_fastest_edge() {
+        let net = line();
+        assert!((FreeFlow::new(&net).min_s_per_m() - 3.6 / 30.0).abs() < 1e-15);
+        assert_eq!(FreeFlow::new(&RoadNetwork::default()).min_s_per_m(), 0.0);
+    }
+}

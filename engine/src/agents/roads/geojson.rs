@@ -129,7 +129,7 @@ fn parse_feature(i: usize, f: &Value) -> Result<(Parts, Props), RoadError> {
                 "a road class (motorway, primary, secondary, tertiary, residential, \
                  service, track, path)",
                 &v,
-                "use an OSM highway=* value",
+                &class_hint(v.as_str().unwrap_or_default()),
             )
         })?,
     };
@@ -290,4 +290,39 @@ fn build_from_lines(lines: &[Line]) -> RoadNetwork {
     };
     net.rebuild_index();
     net
+}
+
+/// "did you mean …?" for a misspelt class, else a general hint.
+fn class_hint(found: &str) -> String {
+    let distance = |a: &str, b: &str| {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let next = (row[j + 1] + 1)
+                    .min(row[j] + 1)
+                    .min(prev + usize::from(ca != *cb));
+                prev = row[j + 1];
+                row[j + 1] = next;
+            }
+        }
+        row[b.len()]
+    };
+    let found = found.to_ascii_lowercase();
+    let names = [
+        "motorway",
+        "primary",
+        "secondary",
+        "tertiary",
+        "residential",
+        "service",
+        "track",
+        "path",
+    ];
+    match names.iter().map(|n| (distance(&found, n), *n)).min() {
+        Some((d, n)) if d <= 2 => format!("did you mean `{n}`?"),
+        _ => "use an OSM highway=* value".to_owned(),
+    }
 }
