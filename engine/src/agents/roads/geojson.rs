@@ -267,6 +267,10 @@ fn build_from_lines(lines: &[Line]) -> RoadNetwork {
             }
             let a = node_of(g[0], &mut nodes);
             let b = node_of(g[g.len() - 1], &mut nodes);
+            // Ends exactly on the nodes, so lengths bound node-to-node distances (A*).
+            let last = g.len() - 1;
+            g[0] = [nodes[a as usize].x, nodes[a as usize].y];
+            g[last] = [nodes[b as usize].x, nodes[b as usize].y];
             let mut e = RoadEdge::new(a, b, g, pr.class);
             if e.length_m <= 0.0 {
                 continue;
