@@ -410,3 +410,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn geojson_multilinestrings_and_roads_partly_off_the_grid_are_kept() {
+    let g = spec(100, 100, 20.0, ORIGIN);
+    let (x, y) = (ORIGIN[0], ORIGIN[1]);
+    let multi = format!(
+        r#"{{"type": "Feature", "properties": {{"class": "service", "oneway": true}}, "geometry": {{"type": "MultiLineString", "coordinates": [[[{}, {}], [{}, {}]], [[{}, {}], [{}, {}]]]}}}}"#,
+        x + 100.0,
+        y + 100.0,
+        x + 400.0,
+        y + 500.0,
+        x + 400.0,
+        y + 500.0,
+        x + 5000.0,
+        y + 500.0
+    );
+    let net = RoadNetwork::from_geojson(&fc(&multi), &g).unwrap();
+    // Two parts joined at their shared end: 3 nodes, 2 one-way service edges; the second
+    // part runs 4.6 km off the 2 km grid and is kept.
+    assert_eq!((net.nodes.len(), net.edges.len()), (3, 2));
+    assert!(
+        net.edges
+            .iter()
+            .all(|e| e.oneway && e.class == RoadClass::Service)
+    );
+    assert!(close(net.edges[0].length_m, 500.0) && close(net.edges[1].length_m, 4600.0));
+    // Only the cells on the grid are listed for the off-grid part: x from 400 to 2000 m
+    // along the row y = 500 m (a row boundary: the cells south of it), 80 cells.
+    assert_eq!(net.edge_cells(&g).of(1).len(), 80);
+}
