@@ -9,7 +9,7 @@
 use drillsim_engine::agents::offroad::{grid_path, straight_line_cells};
 use drillsim_engine::agents::roads::{RoadClass, RoadEdge, RoadNetwork, RoadNode};
 use drillsim_engine::agents::routing::{
-    EdgeCost, FreeFlow, Router, WithClosures, shortest_path, travel_times,
+    EdgeCost, FreeFlow, Router, WithClosures, shortest_path, travel_times, travel_times_labelled,
 };
 use drillsim_engine::world::GridSpec;
 use proptest::prelude::*;
@@ -161,6 +161,13 @@ fn travel_times_match_dijkstra_by_hand() {
     for (got, want) in t.iter().zip(want) {
         assert!(got == &want || close(*got, want), "{t:?}");
     }
+    // First arrivals: A, B and D from source 0 (A), C from source 1, E from none.
+    let (_, who) = travel_times_labelled(&net, &[(0, 0.0), (2, 50.0)], &free, f64::INFINITY);
+    assert_eq!(who, [0, 0, 1, 0, u32::MAX]);
+    // Equal times: the lower source index wins (B is 100 s from A and from a source at B
+    // starting at 100 s).
+    let (_, who) = travel_times_labelled(&net, &[(1, 100.0), (0, 0.0)], &free, 1e9);
+    assert_eq!(who[1], 0);
     // With a 120 s horizon D (141.42 s) is out of reach.
     let t = travel_times(&net, &[(0, 0.0), (2, 50.0)], &free, 120.0);
     assert_eq!(t[3], f64::INFINITY);

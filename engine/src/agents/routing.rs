@@ -246,14 +246,29 @@ pub fn travel_times(
     cost: &impl EdgeCost,
     max_s: f64,
 ) -> Vec<f64> {
+    travel_times_labelled(net, sources, cost, max_s).0
+}
+
+/// Like [`travel_times`], and for every node the index (into `sources`) of the source
+/// that reaches it first (`u32::MAX` if none; on equal times the lowest index), e.g. the
+/// team that would arrive first at each node.
+pub fn travel_times_labelled(
+    net: &RoadNetwork,
+    sources: &[(u32, f64)],
+    cost: &impl EdgeCost,
+    max_s: f64,
+) -> (Vec<f64>, Vec<u32>) {
     let mut t = vec![f64::INFINITY; net.nodes.len()];
+    let mut label = vec![u32::MAX; net.nodes.len()];
     let mut heap = BinaryHeap::new();
-    for &(s, t0) in sources {
+    for (k, &(s, t0)) in sources.iter().enumerate() {
+        let k = k as u32;
         if let Some(ts) = t.get_mut(s as usize)
-            && t0 < *ts
+            && (t0 < *ts || (t0 == *ts && k < label[s as usize]))
             && t0 <= max_s
         {
             *ts = t0;
+            label[s as usize] = k;
             heap.push(Open {
                 f: t0,
                 g: t0,
@@ -265,13 +280,16 @@ pub fn travel_times(
         if tu > t[u as usize] {
             continue;
         }
+        let lu = label[u as usize];
         for a in net.arcs_from(u) {
             let Some(c) = cost.traverse_s(net, a.edge, a.forward) else {
                 continue;
             };
             let tv = tu + c;
-            if tv < t[a.to as usize] && tv <= max_s {
-                t[a.to as usize] = tv;
+            let v = a.to as usize;
+            if (tv < t[v] || (tv == t[v] && lu < label[v])) && tv <= max_s {
+                t[v] = tv;
+                label[v] = lu;
                 heap.push(Open {
                     f: tv,
                     g: tv,
@@ -280,7 +298,7 @@ pub fn travel_times(
             }
         }
     }
-    t
+    (t, label)
 }
 
 #[cfg(test)]
