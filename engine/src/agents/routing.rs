@@ -35,6 +35,7 @@ use super::roads::RoadNetwork;
 pub trait EdgeCost {
     /// Seconds to traverse `edge` (`forward` = from `edge.from` to `edge.to`), or `None`
     /// when impassable (flooded beyond the vehicle's limit, burning, closed, ...).
+    /// Negative or non-finite times are treated as impassable.
     fn traverse_s(&self, net: &RoadNetwork, edge: u32, forward: bool) -> Option<f64>;
     /// A lower bound on the pace over all edges (s/m), e.g. 1 / fastest speed; 0 turns
     /// A* into Dijkstra.
@@ -188,7 +189,10 @@ impl Router {
                 break;
             }
             for a in net.arcs_from(u) {
-                let Some(c) = cost.traverse_s(net, a.edge, a.forward) else {
+                let Some(c) = cost
+                    .traverse_s(net, a.edge, a.forward)
+                    .filter(|c| c.is_finite() && *c >= 0.0)
+                else {
                     continue;
                 };
                 let gv = gu + c;
@@ -282,7 +286,10 @@ pub fn travel_times_labelled(
         }
         let lu = label[u as usize];
         for a in net.arcs_from(u) {
-            let Some(c) = cost.traverse_s(net, a.edge, a.forward) else {
+            let Some(c) = cost
+                .traverse_s(net, a.edge, a.forward)
+                .filter(|c| c.is_finite() && *c >= 0.0)
+            else {
                 continue;
             };
             let tv = tu + c;
