@@ -308,6 +308,14 @@ pub fn act(
                     TaskKind::StopLeak(_) => {
                         r.teams[i].phase = Phase::Working(t + ty.stop_leak_min * 60.0);
                     }
+                    TaskKind::Decontaminate(_) => {
+                        // Decontamination corridor: the team's rate, people per hour.
+                        let n = r.tasks[k].remaining;
+                        let h = n / ty.decon_people_h.max(1e-9);
+                        r.teams[i].load = n;
+                        r.tasks[k].remaining = 0.0;
+                        r.teams[i].phase = Phase::Working(t + h * 3600.0);
+                    }
                     TaskKind::Carry(g) | TaskKind::Transport(g) => {
                         let transport = matches!(r.tasks[k].kind, TaskKind::Transport(_));
                         let cap = f64::from(ty.carry_people.max(1));
@@ -387,7 +395,17 @@ pub fn act(
                             tm.retry_s = t + 60.0;
                         }
                     }
-                    TaskKind::StopLeak(_) | TaskKind::Fireline(_) | TaskKind::FireAttack(_) => {
+                    TaskKind::StopLeak(_)
+                    | TaskKind::Fireline(_)
+                    | TaskKind::FireAttack(_)
+                    | TaskKind::Decontaminate(_) => {
+                        if let TaskKind::Decontaminate(f) = kind {
+                            r.sites[f].deconned += r.teams[i].load;
+                            r.teams[i].load = 0.0;
+                            if r.tasks[k].remaining < 0.5 {
+                                r.tasks[k].done_s.get_or_insert(t + dt);
+                            }
+                        }
                         release(r, i, k, t);
                         let base = st.facilities[r.teams[i].base].pos;
                         let tm = &mut r.teams[i];
@@ -412,10 +430,15 @@ pub fn act(
                             r.sites[f].inside += n;
                             r.hospitalised += n;
                         }
-                        _ => {
+                        (kind, _) => {
                             r.sites[f].queue += n;
                             r.carried += n;
                             r.evacuated += n;
+                            if let TaskKind::Carry(g) = kind
+                                && r.groups[*g].exposure.contaminated(&st.toxic)
+                            {
+                                r.sites[f].exposed_arrivals += n;
+                            }
                         }
                     }
                     log.push_at(

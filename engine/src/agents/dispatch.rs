@@ -239,6 +239,23 @@ pub fn generate_tasks(
         if !matches!(f.kind, FacilityKind::Shelter(_)) {
             continue;
         }
+        let s = &mut r.sites[fi];
+        let dirty = s.exposed_arrivals - s.decon_planned;
+        if dirty >= 1.0 {
+            s.decon_planned += dirty;
+            new_task(
+                r,
+                &mut log,
+                t,
+                TaskKind::Decontaminate(fi),
+                format!("decontaminate at: {}", f.name),
+                f.pos,
+                Capability::Decontaminate,
+                2,
+                1,
+                dirty.floor(),
+            );
+        }
         let s = &r.sites[fi];
         let need = (s.inside + s.queue) * st.rations_per_day - s.rations;
         let planned: f64 = r

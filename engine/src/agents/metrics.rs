@@ -193,6 +193,8 @@ pub fn agent_outputs(world: &World, out: &mut RunOutputs) {
             "people_supplied_within_4h": opt(four_h),
             "supply_window_reached": t_end >= st.disaster_s + SUPPLY_TARGET_S,
             "injured_to_hospital": r.hospitalised,
+            "people_to_decontaminate": r.sites.iter().map(|s| s.exposed_arrivals).sum::<f64>(),
+            "people_decontaminated": r.sites.iter().map(|s| s.deconned).sum::<f64>(),
             "expected_fatalities": {
                 "toxic": c.toxic_dead, "flood": c.flood_dead, "fire": c.fire_dead,
                 "total": c.dead(),

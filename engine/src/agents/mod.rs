@@ -72,6 +72,7 @@ pub fn check(s: &Scenario, out: &mut Vec<Problem>) {
         let id = match g {
             PopulationSpec::Group(g) => &g.site.id,
             PopulationSpec::Trapped(t) => &t.site.id,
+            PopulationSpec::Raster(r) => &r.id,
         };
         unique(id, format!("{p}.0.site.id"), out);
     }

@@ -7,7 +7,10 @@
 //! v = v_f (1 − k / k_j), k = cars on the edge per metre of lane, jam density
 //! k_j = 1 / 7.5 m (HCM 2010), never below 5 % of v_f; with v_f = 50 km/h the largest
 //! flow v_f k_j / 4 ≈ 1670 cars/h per lane is the HCM-order lane capacity, so road
-//! capacity emerges from the density model. A group moves as one platoon.
+//! capacity emerges from the density model. A group moves as one platoon; a platoon
+//! adds at most the critical density k_j / 2 to an edge (a longer platoon stretches over
+//! the edges behind it), so alone it drives at least at v_f / 2 and several platoons on
+//! one edge slow each other toward the jam.
 //!
 //! ## References
 //! - Greenshields, B. D. (1935), A study of traffic capacity, Highway Research Board
@@ -245,12 +248,14 @@ pub fn move_all(
         }
     }
     on_edge.sort_by_key(|a| a.0);
-    let cars_on = |e: u32| -> f64 {
+    // Density on an edge, cars per metre of lane: each platoon counts at most at the
+    // critical density k_j / 2 (a long platoon stretches over more than one edge).
+    let density = |e: u32, lane_m: f64| -> f64 {
         let lo = on_edge.partition_point(|x| x.0 < e);
         on_edge[lo..]
             .iter()
             .take_while(|x| x.0 == e)
-            .map(|x| x.1)
+            .map(|x| (x.1 / lane_m).min(0.5 * JAM_PER_M))
             .sum()
     };
 
@@ -283,7 +288,7 @@ pub fn move_all(
                 let cap = |leg: &Leg| match leg {
                     Leg::Road { edge, .. } if !g.on_foot => {
                         let e = &st.net.edges[*edge as usize];
-                        let k = cars_on(*edge) / (e.length_m * f64::from(e.lanes.max(1)));
+                        let k = density(*edge, e.length_m * f64::from(e.lanes.max(1)));
                         lim.road_speed_m_s.min(e.speed_m_s) * (1.0 - k / JAM_PER_M).max(0.05)
                     }
                     _ => f64::INFINITY,
@@ -342,8 +347,12 @@ pub fn move_all(
         g.phase = GroupPhase::Sheltered;
         g.sheltered_s = Some(t + dt);
         let people = g.people;
+        let dirty = g.exposure.contaminated(&st.toxic);
         if let Some(s) = g.shelter {
             r.sites[s].queue += people;
+            if dirty {
+                r.sites[s].exposed_arrivals += people;
+            }
         }
         r.evacuated += people;
         let g = &r.groups[gi];

@@ -12,7 +12,7 @@ use super::presets::Presets;
 use super::roads::RoadNetwork;
 use super::spec::{FacilitySpec, ForceSpec, PopulationSpec, Protective, RoadsSpec};
 use super::state::{
-    AgentStatic, FacilityInfo, FacilityKind, Group, GroupPhase, Phase, Response, SiteState, Team,
+    AgentStatic, FacilityInfo, FacilityKind, Group, Phase, Response, SiteState, Team,
 };
 use super::view::team_limit;
 use super::{act, dispatch, metrics, sense};
@@ -73,6 +73,80 @@ fn internal(loaded: &crate::scenario::LoadedScenario, e: &dyn std::fmt::Display)
         loaded.file.clone(),
         format!("the fire data needed by the response could not be loaded: {e}"),
     ))
+}
+
+/// People per block of a population raster: (people, weighted centre), blocks with
+/// people only, in row-major block order.
+fn raster_blocks(
+    loaded: &crate::scenario::LoadedScenario,
+    r: &super::spec::PopulationRasterSpec,
+    spec: &crate::world::GridSpec,
+) -> Result<Vec<(f64, [f64; 2])>, Problem> {
+    let at = format!("population raster {}", r.path);
+    let bad = |expected: &str, found: String, hint: &str| {
+        problem(
+            format!("population[{}]", r.id),
+            expected,
+            found,
+            hint.into(),
+        )
+    };
+    let raster = crate::world::raster::read_raster(&loaded.resolve(&r.path)).map_err(|e| {
+        bad(
+            "a readable people-per-cell raster",
+            at.clone(),
+            &e.to_string(),
+        )
+    })?;
+    let g = &raster.grid;
+    let gs = g.spec();
+    let same = gs.width == spec.width
+        && gs.height == spec.height
+        && (gs.cell_size - spec.cell_size).abs() < 1e-6 * spec.cell_size
+        && (gs.origin[0] - spec.origin[0]).abs() < 1e-3 * spec.cell_size
+        && (gs.origin[1] - spec.origin[1]).abs() < 1e-3 * spec.cell_size;
+    if !same {
+        return Err(bad(
+            "a raster on the scenario grid",
+            format!(
+                "{}×{} cells of {} m at {:?}",
+                gs.width, gs.height, gs.cell_size, gs.origin
+            ),
+            &format!(
+                "resample it to {}×{} cells of {} m with the origin {:?}",
+                spec.width, spec.height, spec.cell_size, spec.origin
+            ),
+        ));
+    }
+    let b = r.block_cells.max(1) as usize;
+    let mut out = Vec::new();
+    for br in (0..spec.height).step_by(b) {
+        for bc in (0..spec.width).step_by(b) {
+            let (mut n, mut sx, mut sy) = (0.0f64, 0.0f64, 0.0f64);
+            for row in br..(br + b).min(spec.height) {
+                for col in bc..(bc + b).min(spec.width) {
+                    let v = f64::from(*g.get(col, row));
+                    if v.is_finite() && v > 0.0 {
+                        let c = spec.cell_center(col, row);
+                        n += v;
+                        sx += v * c[0];
+                        sy += v * c[1];
+                    }
+                    if v.is_finite() && v < 0.0 {
+                        return Err(bad(
+                            "people per cell ≥ 0",
+                            format!("{v} at cell ({col}, {row})"),
+                            "nodata cells are skipped; counts cannot be negative",
+                        ));
+                    }
+                }
+            }
+            if n > 0.0 {
+                out.push((n, [sx / n, sy / n]));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Adds the agents capability to a run. Errors (unknown preset or facility, unreadable
@@ -233,82 +307,62 @@ pub fn install(b: &mut SimBuilder<'_>) -> Result<(), ScenarioError> {
     let mut groups = Vec::new();
     for (i, p) in s.population.iter().enumerate() {
         let path = format!("{}.0", index("population", i));
-        let g = match p {
+        let shelter_of = |action: &Protective, problems: &mut Vec<Problem>| match action {
+            Protective::Evacuate { shelter: Some(id) } => match find_facility(id) {
+                Some(f) if matches!(facilities[f].kind, FacilityKind::Shelter(_)) => Some(f),
+                _ => {
+                    problems.push(problem(
+                        format!("{path}.action"),
+                        "the id of a shelter",
+                        format!("\"{id}\""),
+                        "name a `Shelter` from the `facilities` list".into(),
+                    ));
+                    None
+                }
+            },
+            _ => None,
+        };
+        match p {
             PopulationSpec::Group(g) => {
-                let shelter = match &g.action {
-                    Protective::Evacuate { shelter: Some(id) } => match find_facility(id) {
-                        Some(f) if matches!(facilities[f].kind, FacilityKind::Shelter(_)) => {
-                            Some(f)
+                let shelter = shelter_of(&g.action, &mut problems);
+                let mut gr = Group::new(&g.site, f64::from(g.people), &g.action, g.indoor_ach);
+                gr.shelter = shelter;
+                gr.warning_s = g.warning_s;
+                gr.delay_s = g.warning_delay_s;
+                gr.on_foot = g.on_foot;
+                gr.vulnerable = g.vulnerable;
+                groups.push(gr);
+            }
+            PopulationSpec::Trapped(t) => {
+                let action = Protective::Evacuate { shelter: None };
+                let mut gr = Group::new(&t.site, f64::from(t.people), &action, 0.5);
+                gr.delay_s = 0.0;
+                gr.on_foot = true;
+                gr.trapped_from_s = Some(t.call_s);
+                groups.push(gr);
+            }
+            PopulationSpec::Raster(r) => {
+                let shelter = shelter_of(&r.action, &mut problems);
+                match raster_blocks(&loaded, r, &spec) {
+                    Err(p) => problems.push(p),
+                    Ok(blocks) => {
+                        for (k, (people, pos)) in blocks.into_iter().enumerate() {
+                            let site = super::spec::Site {
+                                id: format!("{}#{}", r.id, k + 1),
+                                name: None,
+                                location_xy_m: (pos[0], pos[1]),
+                            };
+                            let mut gr = Group::new(&site, people, &r.action, r.indoor_ach);
+                            gr.shelter = shelter;
+                            gr.warning_s = r.warning_s;
+                            gr.delay_s = r.warning_delay_s;
+                            gr.on_foot = r.on_foot;
+                            groups.push(gr);
                         }
-                        _ => {
-                            problems.push(problem(
-                                format!("{path}.action"),
-                                "the id of a shelter",
-                                format!("\"{id}\""),
-                                "name a `Shelter` from the `facilities` list".into(),
-                            ));
-                            None
-                        }
-                    },
-                    _ => None,
-                };
-                let (evacuate, ach_in_place) = match g.action {
-                    Protective::Evacuate { .. } => (true, g.indoor_ach),
-                    Protective::ShelterInPlace { ach } => (false, ach),
-                };
-                Group {
-                    id: g.site.id.clone(),
-                    name: g.site.name.clone().unwrap_or_else(|| g.site.id.clone()),
-                    people: f64::from(g.people),
-                    people_0: f64::from(g.people),
-                    pos: [g.site.location_xy_m.0, g.site.location_xy_m.1],
-                    phase: GroupPhase::Home,
-                    evacuate,
-                    shelter,
-                    warned_s: None,
-                    warning_s: g.warning_s,
-                    delay_s: g.warning_delay_s,
-                    on_foot: g.on_foot,
-                    vulnerable: g.vulnerable,
-                    trapped_from_s: None,
-                    ach_home: g.indoor_ach,
-                    ach_in_place,
-                    trip: None,
-                    exposure: Default::default(),
-                    casualties: Default::default(),
-                    casualties_per_person: Default::default(),
-                    injured_moved: 0.0,
-                    sheltered_s: None,
-                    distance_m: 0.0,
+                    }
                 }
             }
-            PopulationSpec::Trapped(t) => Group {
-                id: t.site.id.clone(),
-                name: t.site.name.clone().unwrap_or_else(|| t.site.id.clone()),
-                people: f64::from(t.people),
-                people_0: f64::from(t.people),
-                pos: [t.site.location_xy_m.0, t.site.location_xy_m.1],
-                phase: GroupPhase::Home,
-                evacuate: true,
-                shelter: None,
-                warned_s: None,
-                warning_s: None,
-                delay_s: 0.0,
-                on_foot: true,
-                vulnerable: None,
-                trapped_from_s: Some(t.call_s),
-                ach_home: 0.5,
-                ach_in_place: 0.5,
-                trip: None,
-                exposure: Default::default(),
-                casualties: Default::default(),
-                casualties_per_person: Default::default(),
-                injured_moved: 0.0,
-                sheltered_s: None,
-                distance_m: 0.0,
-            },
-        };
-        groups.push(g);
+        }
     }
     if !problems.is_empty() {
         return Err(loaded.diagnose(problems));

@@ -256,6 +256,39 @@ pub struct TrappedSpec {
     pub call_s: f64,
 }
 
+/// People per cell from a raster (ESRI ASCII grid or GeoTIFF on the scenario grid),
+/// gathered into one group per block of `block_cells` × `block_cells` cells, placed at
+/// the block's population-weighted centre.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationRasterSpec {
+    /// Id prefix of the groups (`id#1`, `id#2`, … in row-major block order).
+    pub id: String,
+    /// Raster of people per cell, relative to the scenario file.
+    pub path: String,
+    /// Block size in cells.
+    #[serde(default = "default_block")]
+    pub block_cells: u32,
+    /// What they do when warned.
+    pub action: Protective,
+    /// Time the warning is issued, s; `None` = when a hazard threatens the block.
+    #[serde(default)]
+    pub warning_s: Option<f64>,
+    /// Reaction delay, s.
+    #[serde(default = "default_delay")]
+    pub warning_delay_s: f64,
+    /// Evacuate on foot.
+    #[serde(default)]
+    pub on_foot: bool,
+    /// Air changes per hour of the buildings.
+    #[serde(default = "default_ach")]
+    pub indoor_ach: f64,
+}
+
+fn default_block() -> u32 {
+    10
+}
+
 /// Population.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum PopulationSpec {
@@ -263,6 +296,8 @@ pub enum PopulationSpec {
     Group(GroupSpec),
     /// People trapped who call for rescue.
     Trapped(TrappedSpec),
+    /// People per cell from a raster, gathered into block groups.
+    Raster(PopulationRasterSpec),
 }
 
 /// Dispatch policy: one place decides which team takes which task.
@@ -482,6 +517,33 @@ impl PopulationSpec {
                 let path = &format!("{path}.0");
                 check_site(&t.site, &join(path, "site"), out);
                 check_non_negative(out, &join(path, "call_s"), t.call_s, "s", "e.g. 1200.0");
+            }
+            Self::Raster(r) => {
+                let path = &format!("{path}.0");
+                if r.block_cells == 0 || r.block_cells > 1000 {
+                    out.push(Problem::new(
+                        join(path, "block_cells"),
+                        "a block of 1–1000 cells",
+                        r.block_cells,
+                        "cells per side of the blocks people are grouped in, e.g. 10",
+                    ));
+                }
+                check_non_negative(
+                    out,
+                    &join(path, "warning_delay_s"),
+                    r.warning_delay_s,
+                    "s",
+                    "e.g. 900.0",
+                );
+                check_range(
+                    out,
+                    &join(path, "indoor_ach"),
+                    r.indoor_ach,
+                    0.0,
+                    50.0,
+                    "1/h",
+                    "air changes per hour; 0.2–2 for houses",
+                );
             }
         }
     }

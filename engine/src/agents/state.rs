@@ -202,6 +202,57 @@ pub struct Group {
     pub distance_m: f64,
 }
 
+impl Exposure {
+    /// True if any breathed concentration reached the release's warning level.
+    pub fn contaminated(&self, toxic: &[ToxicData]) -> bool {
+        self.toxic
+            .iter()
+            .zip(toxic)
+            .any(|(d, t)| d.peak_kg_m3 >= t.warn_kg_m3)
+    }
+}
+
+impl Group {
+    /// A group of `people` at `site` that will do `action` when warned, in buildings with
+    /// `indoor_ach` air changes per hour; warned when threatened, after 15 min.
+    pub fn new(
+        site: &super::spec::Site,
+        people: f64,
+        action: &super::spec::Protective,
+        indoor_ach: f64,
+    ) -> Self {
+        let (evacuate, ach_in_place) = match action {
+            super::spec::Protective::Evacuate { .. } => (true, indoor_ach),
+            super::spec::Protective::ShelterInPlace { ach } => (false, *ach),
+        };
+        Self {
+            id: site.id.clone(),
+            name: site.name.clone().unwrap_or_else(|| site.id.clone()),
+            people,
+            people_0: people,
+            pos: [site.location_xy_m.0, site.location_xy_m.1],
+            phase: GroupPhase::Home,
+            evacuate,
+            shelter: None,
+            warned_s: None,
+            warning_s: None,
+            delay_s: 900.0,
+            on_foot: false,
+            vulnerable: None,
+            trapped_from_s: None,
+            ach_home: indoor_ach,
+            ach_in_place,
+            trip: None,
+            exposure: Exposure::default(),
+            casualties: Casualties::default(),
+            casualties_per_person: Casualties::default(),
+            injured_moved: 0.0,
+            sheltered_s: None,
+            distance_m: 0.0,
+        }
+    }
+}
+
 /// Kinds of task.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TaskKind {
@@ -217,6 +268,8 @@ pub enum TaskKind {
     Transport(usize),
     /// Deliver rations to shelter `facility`.
     Supply(usize),
+    /// Decontaminate the exposed people who reached shelter `facility`.
+    Decontaminate(usize),
 }
 
 /// One task.
@@ -260,6 +313,12 @@ pub struct SiteState {
     pub rations: f64,
     /// Time of the last delivery (shelters).
     pub last_delivery_s: Option<f64>,
+    /// People who arrived exposed to a chemical (at least its least severe level).
+    pub exposed_arrivals: f64,
+    /// People decontaminated or in a decontamination task.
+    pub decon_planned: f64,
+    /// People decontaminated.
+    pub deconned: f64,
 }
 
 /// The response: everything that changes (snapshot state `agents`).
