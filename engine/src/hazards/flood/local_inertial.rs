@@ -603,7 +603,9 @@ fn update_row(
             // by the mean depth, so a cell drained to a film in one step does not report
             // q / h_film (thousands of m/s) as its speed; speeds count only while the
             // cell stays above the velocity threshold for the whole step.
-            let inv_h = 1.0 / fmax(0.5 * (h + h_old), dry);
+            // One division serves both: when the speed counts, the mean depth exceeds
+            // the velocity threshold anyway.
+            let inv_h = 1.0 / fmax(0.5 * (h + h_old), vel);
             let u = 0.5 * (fw[j] + fe[j]) * inv_h;
             let v = 0.5 * (fn_[j] + fs_) * inv_h;
             let wet = h > dry;
@@ -621,7 +623,7 @@ fn update_row(
                 fmax(fw[j].abs(), fe[j].abs()),
                 fmax(fn_[j].abs(), fs_.abs()),
             );
-            umax = umax.max((qm / fmax(0.5 * (h + h_old), vel)).to_bits());
+            umax = umax.max((qm * inv_h).to_bits());
             md[j] = fmax(md[j], h);
             ms[j] = fmax(ms[j], speed);
             ar[j] = if wet & (ar[j] < 0.0) { t_end } else { ar[j] };
