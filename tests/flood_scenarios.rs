@@ -16,8 +16,11 @@ const BREACH: &str = "scenarios/flood_levee_breach.ron";
 const URBAN: &str = "scenarios/flood_urban_rainstorm.ron";
 const FLASH: &str = "scenarios/flood_flash_flood.ron";
 
-const RASTERS: [&str; 6] = [
+const RASTERS: [&str; 9] = [
     "depth_m",
+    "velocity_u_m_s",
+    "velocity_v_m_s",
+    "water_surface_m",
     "max_depth_m",
     "max_speed_m_s",
     "arrival_time_s",
