@@ -16,8 +16,11 @@ const BREACH: &str = "scenarios/flood_levee_breach.ron";
 const URBAN: &str = "scenarios/flood_urban_rainstorm.ron";
 const FLASH: &str = "scenarios/flood_flash_flood.ron";
 
-const RASTERS: [&str; 6] = [
+const RASTERS: [&str; 9] = [
     "depth_m",
+    "velocity_u_m_s",
+    "velocity_v_m_s",
+    "water_surface_m",
     "max_depth_m",
     "max_speed_m_s",
     "arrival_time_s",
@@ -147,6 +150,7 @@ fn levee_breach_floods_the_plain_only_after_the_breach() {
     let d = dir.path().join("breach");
     run(BREACH, &d, "2");
     let f = check_common(&d);
+    assert_eq!(f["solver"], "LocalInertial");
     assert!(num(&f["mass_balance"], "boundary_outflow_m3") > 0.0);
     // Bernoulli bound: no water is ever higher than the levee crests (2 m above the
     // floor, 5 m above the channel bed; the test below shows the plain stays dry until
@@ -206,6 +210,7 @@ fn urban_rainstorm_budget_matches_the_design_storm() {
     let d = dir.path().join("urban");
     run(URBAN, &d, "2");
     let f = check_common(&d);
+    assert_eq!(f["solver"], "LocalInertial");
     let mb = &f["mass_balance"];
     // Rain in: the triangular hyetograph 0 → 100 mm/h (20 min) → 0 (60 min) totals
     // ½ × 1 h × 100 mm/h = 50 mm over 1.5 km × 1.5 km = 112 500 m³. The engine holds the

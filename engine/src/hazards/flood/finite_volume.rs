@@ -188,7 +188,7 @@ impl FiniteVolume {
     /// Cell velocity (u east, v north) in m/s.
     pub fn velocity(&self, core: &Core, i: usize) -> (f32, f32) {
         let h = core.h[i];
-        if h <= core.dry_depth {
+        if h <= core.velocity_depth {
             return (0.0, 0.0);
         }
         (vel(h, self.hu[i]), -vel(h, self.hv[i]))
@@ -297,7 +297,7 @@ impl FiniteVolume {
         let scale = &self.scale;
         let dx = core.grid.cell_size;
         let (rain_mult, drain) = (core.rain_mult.as_deref(), core.drain_m_s.as_deref());
-        let (n, dry) = (&core.n, core.dry_depth);
+        let (n, dry, vdepth) = (&core.n, core.dry_depth, core.velocity_depth);
         let mut new_h = std::mem::take(&mut core.h);
         new_h
             .par_chunks_mut(w)
@@ -401,7 +401,7 @@ impl FiniteVolume {
                         max_h = max_h.max(hn);
                         let (u, v) = (vel(hn, qu), vel(hn, qv));
                         max_wave = max_wave.max(u.abs().max(v.abs()) + (G * hn).sqrt());
-                        let speed = if hn > dry {
+                        let speed = if hn > vdepth {
                             (u * u + v * v).sqrt()
                         } else {
                             0.0

@@ -8,10 +8,38 @@
 //! q^{n+1} = [θ q^n + (1−θ)/2 (q^n_{−} + q^n_{+}) − g h_f Δt (η_j − η_i)/Δx]
 //!           / [1 + g Δt n² |q^n| / h_f^{7/3}]            (de Almeida et al. 2012, eq. 7)
 //!
-//! where q_± are the neighbouring faces in the same direction; q = 0 when
-//! h_f ≤ the dry threshold or when the donor cell is empty. Then
-//! h^{n+1} = h^n + Δt/Δx Σ(q_in − q_out) + sources. The adaptive step is
-//! Δt = α Δx / √(g h_max) (Bates et al. 2010, eq. 12).
+//! where q_± are the neighbouring faces in the same direction (q_{i−3/2}, q_{i+1/2} for
+//! the face i−1/2), all at the old time level; q = 0 when h_f ≤ the dry threshold or
+//! when the donor cell is empty. Then h^{n+1} = h^n + Δt/Δx Σ(q_in − q_out) + sources.
+//!
+//! **Time step.** Δt = C Δx / max(√(g h_max), 5/3 u_max) (Bates et al. 2010, eq. 12,
+//! with the largest depth of the grid) where C = min(α, 0.9 √(θ/2)) and u_max is the
+//! largest |q| / max(h, velocity_depth_m) of the last step. The u_max term matters only for thin, fast sheet
+//! flow on steep slopes, where Manning speeds exceed √(g h): there the depth moves as
+//! a kinematic wave of celerity 5/3 u (Lighthill & Whitham 1955), and without the
+//! term such films zigzag from cell to cell (at C = 0.53 on u alone the steady
+//! depth of a rain-fed plane was 10 % off Manning; tests/flood_stability.rs). The cap comes from a linear von
+//! Neumann analysis of the scheme above in 2D without friction, uniform depth h:
+//! with a = θ + (1−θ) cos k per direction and C = Δt √(g h)/Δx, the amplification
+//! matrix of (q_x, q_y, η) has, for the checkerboard mode k = l = π, determinant
+//! a = 2θ − 1 and trace 2θ − 8C²; both roots lie in the unit circle iff 8C² ≤ 4θ,
+//! i.e. C ≤ √(θ/2) (in 1D the same algebra gives C ≤ √θ). With
+//! θ = 0.7 that is 0.59, below the α = 0.7 of Bates et al., so without the cap the
+//! deepest cells of a smooth, deep channel grow a grid-scale oscillation that only
+//! friction can hold back (tests/flood_stability.rs). The 0.9 margin covers the
+//! depth variation the linear analysis ignores.
+//!
+//! **Froude limit (optional).** With `max_froude` set, every face discharge is
+//! clipped to |q| ≤ Fr_max h_f √(g h_f), as LISFLOOD-FP's `max_Froude` option does:
+//! the inertial equations drop advection and are meant for subcritical flow
+//! (de Almeida & Bates 2013), and the limit keeps thin sheet flow on steep slopes
+//! from reaching the speeds of an unresolved supercritical jet.
+//!
+//! **Velocity output.** Cell speeds (maximum speed, hazard rating, point queries)
+//! are (q_w + q_e)/2 and (q_n + q_s)/2 divided by the step's mean depth, and are
+//! counted only where the depth exceeds `velocity_depth_m` (default 1 cm; in the
+//! maximum speed, at both ends of the step): below it
+//! q / h amplifies the flux error of a film without bound.
 //!
 //! **No negative depth, exact mass**: before the depth update each cell's total
 //! outflow Δt/Δx Σ q_out is compared with its depth; when larger, all its outgoing
@@ -39,6 +67,12 @@
 //! - de Almeida, G. A. M., Bates, P., Freer, J. E., Souvignet, M. (2012). Improving the
 //!   stability of a simple formulation of the shallow water equations for 2-D flood
 //!   modeling. *Water Resources Research* 48, W05528.
+//! - de Almeida, G. A. M., Bates, P. (2013). Applicability of the local inertial
+//!   approximation of the shallow water equations to flood modeling. *Water Resources
+//!   Research* 49, 4833–4844.
+//! - Lighthill, M. J., Whitham, G. B. (1955). On kinematic waves I. Flood movement in
+//!   long rivers. *Proc. R. Soc. A* 229, 281–316.
+//! - LISFLOOD-FP user manual (University of Bristol), parameter `max_Froude`.
 //! - Hunter, N. M., Horritt, M. S., Bates, P. D., Wilson, M. D., Werner, M. G. F.
 //!   (2005). An adaptive time step solution for raster-based storage cell modelling of
 //!   floodplain inundation. *Adv. Water Resources* 28, 975–991.
@@ -47,6 +81,14 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::state::{Core, Edge, Forcing, G, RowStat, cbrt_pos, inv_cbrt_pos};
+
+/// Safety factor on the linear stability bound √(θ/2) of the Courant number (the
+/// bound is for uniform depth without friction; depth varies in real runs).
+const STABILITY_MARGIN: f64 = 0.9;
+
+/// Kinematic-wave celerity over flow speed for Manning friction, c = (5/3) u
+/// (Lighthill & Whitham 1955).
+const KINEMATIC_CELERITY: f64 = 5.0 / 3.0;
 
 /// Scratch and face state of the local inertial solver.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -59,6 +101,8 @@ pub struct LocalInertial {
     theta: f32,
     /// α of the CFL condition.
     pub alpha: f64,
+    /// Largest Froude number of a face discharge (`None` = no limit).
+    max_froude: Option<f32>,
     #[serde(skip)]
     qx_raw: Vec<f32>,
     #[serde(skip)]
@@ -77,6 +121,10 @@ struct Ctx<'a> {
     inv_dx: f32,
     dry: f32,
     theta: f32,
+    /// Depth (m) above which a cell's speed is recorded.
+    vel: f32,
+    /// Fr_max √g (∞ without a limit): |q| ≤ this × h_f^{3/2}.
+    fr_sqrt_g: f32,
     h: &'a [f32],
     z: &'a [f32],
     n: &'a [f32],
@@ -90,11 +138,26 @@ fn fmax(a: f32, b: f32) -> f32 {
     if a > b { a } else { b }
 }
 
+/// min for non-NaN inputs (see [`fmax`]).
+#[inline(always)]
+fn fmin(a: f32, b: f32) -> f32 {
+    if a < b { a } else { b }
+}
+
 /// Raw discharge through an interior face from cell i to cell j (branch-free so the
 /// row loops vectorise).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn face(c: &Ctx<'_>, q0: f32, qsum: f32, hi: f32, zi: f32, hj: f32, zj: f32, nf: f32) -> f32 {
+fn face<const LIMIT: bool>(
+    c: &Ctx<'_>,
+    q0: f32,
+    qsum: f32,
+    hi: f32,
+    zi: f32,
+    hj: f32,
+    zj: f32,
+    nf: f32,
+) -> f32 {
     let (ei, ej) = (zi + hi, zj + hj);
     let hf = fmax(ei, ej) - fmax(zi, zj);
     let hs = fmax(hf, c.dry);
@@ -102,8 +165,12 @@ fn face(c: &Ctx<'_>, q0: f32, qsum: f32, hi: f32, zi: f32, hj: f32, zj: f32, nf:
     let y2 = y * y;
     let hm73 = y2 * y2 * y2 * y;
     let qa = c.theta * q0 + (1.0 - c.theta) * 0.5 * qsum;
-    let q =
+    let mut q =
         (qa - G * hs * c.dt * (ej - ei) * c.inv_dx) / (1.0 + G * c.dt * nf * nf * q0.abs() * hm73);
+    if LIMIT {
+        let qmax = c.fr_sqrt_g * hs * hs.sqrt();
+        q = fmax(-qmax, if q < qmax { q } else { qmax });
+    }
     let donor_empty = (q > 0.0) & (hi <= 0.0) | (q < 0.0) & (hj <= 0.0);
     if (hf > c.dry) & !donor_empty { q } else { 0.0 }
 }
@@ -126,6 +193,8 @@ fn edge_out(c: &Ctx<'_>, e: Edge, q0: f32, h: f32, z: f32, n: f32, h_in: f32, z_
     }
     let h73 = hf * hf * cbrt_pos(hf);
     let q = (q0 + G * hf * c.dt * slope) / (1.0 + G * c.dt * n * n * q0.abs() / h73);
+    let qmax = c.fr_sqrt_g * hf * hf.sqrt();
+    let q = q.clamp(-qmax, qmax);
     match e {
         Edge::Free => q.max(0.0),
         _ if q > 0.0 && h <= 0.0 => 0.0,
@@ -135,12 +204,19 @@ fn edge_out(c: &Ctx<'_>, e: Edge, q0: f32, h: f32, z: f32, n: f32, h_in: f32, z_
 
 impl LocalInertial {
     /// Zero discharges for a `width × height` grid.
-    pub fn new(width: usize, height: usize, theta: f64, alpha: f64) -> Self {
+    pub fn new(
+        width: usize,
+        height: usize,
+        theta: f64,
+        alpha: f64,
+        max_froude: Option<f64>,
+    ) -> Self {
         Self {
             qx: vec![0.0; height * (width + 1)],
             qy: vec![0.0; (height + 1) * width],
             theta: theta as f32,
             alpha,
+            max_froude: max_froude.map(|f| f as f32),
             qx_raw: Vec::new(),
             qy_raw: Vec::new(),
             scale: Vec::new(),
@@ -157,13 +233,23 @@ impl LocalInertial {
         }
     }
 
-    /// Stable time step (s) for the current largest depth `h_max`.
-    pub fn stable_dt(&self, dx: f64, h_max: f32) -> f64 {
-        let h = f64::from(h_max);
-        if h <= 0.0 {
+    /// The Courant number actually used: α, but at most 0.9 √(θ/2), the 2D stability
+    /// bound of the θ scheme's checkerboard mode (see the module header).
+    pub fn courant(&self) -> f64 {
+        self.alpha
+            .min(STABILITY_MARGIN * (0.5 * f64::from(self.theta)).sqrt())
+    }
+
+    /// Stable time step (s) for the current largest depth `h_max` (m) and largest
+    /// transport speed `u_max` (m/s, from the last step).
+    pub fn stable_dt(&self, dx: f64, h_max: f32, u_max: f32) -> f64 {
+        let speed = (f64::from(G) * f64::from(h_max))
+            .sqrt()
+            .max(KINEMATIC_CELERITY * f64::from(u_max));
+        if speed <= 0.0 {
             f64::INFINITY
         } else {
-            self.alpha * dx / (f64::from(G) * h).sqrt()
+            self.courant() * dx / speed
         }
     }
 
@@ -172,7 +258,7 @@ impl LocalInertial {
         let w = core.grid.width;
         let (r, c) = (i / w, i % w);
         let h = core.h[i];
-        if h <= core.dry_depth {
+        if h <= core.velocity_depth {
             return (0.0, 0.0);
         }
         let qx = 0.5 * (self.qx[r * (w + 1) + c] + self.qx[r * (w + 1) + c + 1]);
@@ -180,12 +266,14 @@ impl LocalInertial {
         (qx / h, -qy / h)
     }
 
-    /// Advances `core` by one step; returns (max depth, 0).
+    /// Advances `core` by one step; returns (max depth, max transport speed).
     pub fn step(&mut self, core: &mut Core, f: &Forcing) -> (f32, f32) {
         let (w, ht) = (core.grid.width, core.grid.height);
         self.ensure_scratch(w * ht);
         let everything = f.rain_m_s > 0.0;
         core.plan(everything);
+        let fr_sqrt_g = self.max_froude.map_or(f32::INFINITY, |f| f * G.sqrt());
+        let limit = self.max_froude.is_some();
         let ctx = Ctx {
             w,
             ht,
@@ -193,6 +281,8 @@ impl LocalInertial {
             inv_dx: (1.0 / core.grid.cell_size) as f32,
             dry: core.dry_depth,
             theta: self.theta,
+            fr_sqrt_g,
+            vel: core.velocity_depth,
             h: &core.h,
             z: &core.z,
             n: &core.n,
@@ -208,7 +298,13 @@ impl LocalInertial {
             .par_chunks_mut(w + 1)
             .zip(qyr_main.par_chunks_mut(w))
             .enumerate()
-            .for_each(|(r, (qxr, qyr))| raw_row(&ctx, qx, qy, faces[r], r, qxr, qyr));
+            .for_each(|(r, (qxr, qyr))| {
+                if limit {
+                    raw_row::<true>(&ctx, qx, qy, faces[r], r, qxr, qyr);
+                } else {
+                    raw_row::<false>(&ctx, qx, qy, faces[r], r, qxr, qyr);
+                }
+            });
         let last = ht - 1;
         for c in faces[last].range() {
             let i = last * w + c;
@@ -269,6 +365,8 @@ impl LocalInertial {
             inv_dx: ctx.inv_dx,
             dry: ctx.dry,
             theta: ctx.theta,
+            fr_sqrt_g,
+            vel: ctx.vel,
             h: &[],
             z: &core.z,
             n: &core.n,
@@ -309,7 +407,7 @@ impl LocalInertial {
 }
 
 /// Pass 1 for row `r`: raw x faces of the row and the row's north y faces.
-fn raw_row(
+fn raw_row<const LIMIT: bool>(
     c: &Ctx<'_>,
     qx: &[f32],
     qy: &[f32],
@@ -343,7 +441,7 @@ fn raw_row(
         let (zl, zr) = (&z[a - 1..a - 1 + len], &z[a..a + len]);
         let (nl, nr) = (&n[a - 1..a - 1 + len], &n[a..a + len]);
         for j in 0..len {
-            out[j] = face(
+            out[j] = face::<LIMIT>(
                 c,
                 q0[j],
                 ql[j] + qr[j],
@@ -398,7 +496,7 @@ fn raw_row(
         let (hd, zd, nd) = (&h[a..a + len], &z[a..a + len], &n[a..a + len]);
         let out = &mut qyr[a..a + len];
         for k in 0..len {
-            out[k] = face(
+            out[k] = face::<LIMIT>(
                 c,
                 qthis[k],
                 qprev[k] + qnext[k],
@@ -480,9 +578,10 @@ fn update_row(
     }
     let k_dt = c.dt * c.inv_dx;
     let rain = c.f.rain_m_s * c.dt;
-    let (t_end, dry) = (c.f.t_end, c.dry);
+    let (t_end, dry, vel) = (c.f.t_end, c.dry, c.vel);
     let (clo, len) = (cs.range().start, cs.range().len());
     let mut bout = 0.0_f64;
+    let mut umax = 0_u32;
     let (mut rain_v, mut drain_v) = (0.0_f64, 0.0_f64);
     if len > 0 {
         let hrow = &mut o.hrow[clo..clo + len];
@@ -502,12 +601,29 @@ fn update_row(
             hrow[j] = h;
             // The step's discharges carried the water present during the step: divide
             // by the mean depth, so a cell drained to a film in one step does not report
-            // q / h_film (thousands of m/s) as its speed.
-            let inv_h = 1.0 / fmax(0.5 * (h + h_old), dry);
+            // q / h_film (thousands of m/s) as its speed; speeds count only while the
+            // cell stays above the velocity threshold for the whole step.
+            // One division serves both: when the speed counts, the mean depth exceeds
+            // the velocity threshold anyway.
+            let inv_h = 1.0 / fmax(0.5 * (h + h_old), vel);
             let u = 0.5 * (fw[j] + fe[j]) * inv_h;
             let v = 0.5 * (fn_[j] + fs_) * inv_h;
             let wet = h > dry;
-            let speed = if wet { (u * u + v * v).sqrt() } else { 0.0 };
+            let speed = if fmin(h, h_old) > vel {
+                (u * u + v * v).sqrt()
+            } else {
+                0.0
+            };
+            // Transport speed for the next step's CFL: largest face discharge over the
+            // mean depth, floored at the velocity threshold (a cell that drains a film
+            // in one step would otherwise report ~Δx/Δt and shrink the next step
+            // without bound). Non-negative, so its bits order like the value: an
+            // integer max that vectorises.
+            let qm = fmax(
+                fmax(fw[j].abs(), fe[j].abs()),
+                fmax(fn_[j].abs(), fs_.abs()),
+            );
+            umax = umax.max((qm * inv_h).to_bits());
             md[j] = fmax(md[j], h);
             ms[j] = fmax(ms[j], speed);
             ar[j] = if wet & (ar[j] < 0.0) { t_end } else { ar[j] };
@@ -559,6 +675,7 @@ fn update_row(
             };
         }
         o.st.max_h = hrow.iter().copied().fold(0.0, f32::max);
+        o.st.max_wave = f32::from_bits(umax);
     }
     o.st.boundary_out = bout * f64::from(c.dt) * dx;
     o.st.rain = rain_v * dx * dx;

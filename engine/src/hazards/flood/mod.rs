@@ -222,6 +222,7 @@ impl FloodModel {
             active: active::ActiveRows::new(grid.width, grid.height),
             forced_edges: forced,
             dry_depth: dry,
+            velocity_depth: spec.numerics.velocity_depth_m as f32,
             budget: Budget::default(),
             rows: Vec::new(),
         };
@@ -234,6 +235,7 @@ impl FloodModel {
                 grid.height,
                 spec.numerics.theta,
                 spec.numerics.cfl.unwrap_or(0.7),
+                spec.numerics.max_froude,
             )),
             FloodSolver::FiniteVolume => Solver::FiniteVolume(FiniteVolume::new(
                 grid.width,
@@ -293,7 +295,7 @@ impl FloodModel {
             self.sources
                 .update_breaches(&mut self.core, self.time_s, &mut events);
             let stable = match &self.solver {
-                Solver::LocalInertial(s) => s.stable_dt(dx, self.max_h),
+                Solver::LocalInertial(s) => s.stable_dt(dx, self.max_h, self.max_wave),
                 Solver::FiniteVolume(s) => s.stable_dt(dx, self.max_wave),
             };
             let mut dt = stable.min(self.spec.numerics.max_time_step_s);
@@ -379,7 +381,8 @@ impl FloodModel {
         self.raster(self.core.h.clone())
     }
 
-    /// Eastward velocity (m/s; 0 in dry cells).
+    /// Eastward velocity (m/s; 0 where the depth is at most
+    /// [`FloodNumerics::velocity_depth_m`]).
     pub fn velocity_u(&self) -> Grid<f32> {
         self.raster(
             (0..self.core.h.len())
@@ -388,7 +391,8 @@ impl FloodModel {
         )
     }
 
-    /// Northward velocity (m/s; 0 in dry cells).
+    /// Northward velocity (m/s; 0 where the depth is at most
+    /// [`FloodNumerics::velocity_depth_m`]).
     pub fn velocity_v(&self) -> Grid<f32> {
         self.raster(
             (0..self.core.h.len())
@@ -419,7 +423,8 @@ impl FloodModel {
         self.raster(self.core.max_depth.clone())
     }
 
-    /// Largest speed reached so far in wet cells (m/s).
+    /// Largest speed reached so far (m/s), counted only while a cell is deeper than
+    /// [`FloodNumerics::velocity_depth_m`].
     pub fn max_speed(&self) -> Grid<f32> {
         self.raster(self.core.max_speed.clone())
     }

@@ -291,8 +291,31 @@ pub fn flood_outputs(world: &World, out: &mut RunOutputs) {
             let hr_max = Grid::from_vec(*m.grid(), inst.max_hazard_rating.clone())
                 .unwrap_or_else(|| Grid::filled(*m.grid(), 0.0));
             let hr_peak = f64::from(upper(&hr_max, 0.0));
+            // Water surface only where there is water (no data elsewhere).
+            let dry = m.spec().numerics.dry_depth_m as f32;
+            let mut wse = m.water_surface();
+            for (e, &d) in wse.data_mut().iter_mut().zip(m.depth_slice()) {
+                if d <= dry {
+                    *e = f32::NAN;
+                }
+            }
+            let (lo, hi) = wse
+                .data()
+                .iter()
+                .filter(|v| v.is_finite())
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
+            let wse_range = if lo <= hi {
+                (lo, hi.max(lo + 0.1))
+            } else {
+                (0.0, 1.0)
+            };
             let rasters = [
                 ("depth_m", m.depth(), Ramp::WaterDepth, (0.0, depth_hi)),
+                ("velocity_u_m_s", m.velocity_u(), Ramp::Viridis, (-3.0, 3.0)),
+                ("velocity_v_m_s", m.velocity_v(), Ramp::Viridis, (-3.0, 3.0)),
+                ("water_surface_m", wse, Ramp::Terrain, wse_range),
                 ("max_depth_m", max_depth, Ramp::WaterDepth, (0.0, depth_hi)),
                 ("max_speed_m_s", max_speed, Ramp::Viridis, (0.0, 5.0)),
                 (

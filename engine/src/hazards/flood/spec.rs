@@ -308,7 +308,9 @@ pub struct FloodNumerics {
     pub dry_depth_m: f64,
     /// Courant number: α in dt = α Δx/√(g h_max) for local inertial (Bates et al. 2010
     /// recommend 0.7), or C in dt = C Δx / max(|u|+c) for finite volume (≤ 0.5 for
-    /// positivity, Audusse et al. 2004). `None` picks 0.7 or 0.45.
+    /// positivity, Audusse et al. 2004). `None` picks 0.7 or 0.45. The local inertial
+    /// step never exceeds its 2D stability bound 0.9 √(θ/2) (0.53 at θ = 0.7; see
+    /// [`super::local_inertial`]).
     #[serde(default)]
     pub cfl: Option<f64>,
     /// θ of de Almeida et al. (2012); 1 = Bates et al. (2010). They recommend 0.7.
@@ -317,6 +319,20 @@ pub struct FloodNumerics {
     /// Largest sub-step (s), used while the grid is dry or nearly so.
     #[serde(default = "default_max_dt")]
     pub max_time_step_s: f64,
+    /// Depth (m) below which velocity is reported as zero (outputs, maximum speed,
+    /// hazard rating, point queries). In a film of a few millimetres q / h amplifies
+    /// any flux error a hundredfold, and FD2320's d (v + 0.5) is below 0.01 (v + 0.5)
+    /// there anyway. Default 0.01 m; must be ≥ `dry_depth_m`.
+    #[serde(default = "default_velocity_depth")]
+    pub velocity_depth_m: f64,
+    /// Local inertial only: largest Froude number of a face discharge,
+    /// |q| ≤ Fr_max h_f √(g h_f), as LISFLOOD-FP's `max_Froude` option. The inertial
+    /// equations drop advection and hold only for subcritical flow (Bates et al.
+    /// 2010 §2; de Almeida & Bates 2013), so a limit of about 1 keeps thin sheet flow
+    /// on steep slopes at plausible speeds. `None` (default) = no limit, which the
+    /// planar wetting-front validation needs (Fr → ∞ at the front).
+    #[serde(default)]
+    pub max_froude: Option<f64>,
 }
 
 fn default_dry_depth() -> f64 {
@@ -328,6 +344,9 @@ fn default_theta() -> f64 {
 fn default_max_dt() -> f64 {
     10.0
 }
+fn default_velocity_depth() -> f64 {
+    0.01
+}
 
 impl Default for FloodNumerics {
     fn default() -> Self {
@@ -336,6 +355,8 @@ impl Default for FloodNumerics {
             cfl: None,
             theta: default_theta(),
             max_time_step_s: default_max_dt(),
+            velocity_depth_m: default_velocity_depth(),
+            max_froude: None,
         }
     }
 }
@@ -515,6 +536,26 @@ impl FloodSpec {
             "s",
             "",
         );
+        check_range(
+            out,
+            &join(&n, "velocity_depth_m"),
+            num.velocity_depth_m,
+            num.dry_depth_m,
+            1.0,
+            "m",
+            "at least dry_depth_m; 0.01 by default",
+        );
+        if let Some(fr) = num.max_froude {
+            check_range(
+                out,
+                &join(&n, "max_froude"),
+                fr,
+                0.1,
+                100.0,
+                "",
+                "about 1 (critical flow)",
+            );
+        }
     }
 }
 

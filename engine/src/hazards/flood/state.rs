@@ -133,6 +133,8 @@ pub struct Core {
     pub forced_edges: [bool; 4],
     /// Depth threshold (m).
     pub dry_depth: f32,
+    /// Depth (m) below which velocity counts as zero in outputs and maxima.
+    pub velocity_depth: f32,
     /// Water budget.
     pub budget: Budget,
     /// Per-row statistics of the last step.

@@ -1,0 +1,193 @@
+//! Regression tests for the local inertial solver in deep, nearly frictionless water,
+//! where it used to grow a grid-scale (checkerboard) oscillation, and for velocities
+//! in thin films. Each test states its bound and where the bound comes from.
+//!
+//! Why it failed: with θ-smoothing (de Almeida et al. 2012) the 2D scheme's
+//! checkerboard mode k = l = π is stable only for Courant number
+//! C = Δt √(g h) / Δx ≤ √(θ / 2) (linear von Neumann analysis, derived in
+//! `engine/src/hazards/flood/local_inertial.rs`); the Bates et al. (2010) step with
+//! α = 0.7 gave C = 0.7 > √0.35 = 0.59 in the deepest cell, and only friction could
+//! hold the mode back.
+
+use drillsim_engine::hazards::flood::{
+    EdgeBoundary, FloodModel, FloodSpec, Inflow, InflowLocation, InitialWater, Region, TimeSeries,
+};
+use drillsim_engine::world::{Grid, GridSpec};
+
+const G: f64 = 9.81;
+
+fn grid(w: usize, h: usize, dx: f64) -> GridSpec {
+    GridSpec {
+        width: w,
+        height: h,
+        cell_size: dx,
+        origin: [0.0, 0.0],
+    }
+}
+
+/// Largest |η − level| and largest speed over the grid.
+fn excursion(m: &FloodModel, level: f64) -> (f64, f64) {
+    let (eta, u, v) = (m.water_surface(), m.velocity_u(), m.velocity_v());
+    let mut worst = (0.0_f64, 0.0_f64);
+    for i in 0..eta.data().len() {
+        worst.0 = worst.0.max((f64::from(eta.data()[i]) - level).abs());
+        worst.1 = worst.1.max(f64::from(u.data()[i].hypot(v.data()[i])));
+    }
+    worst
+}
+
+#[test]
+fn deep_frictionless_basin_perturbation_stays_bounded() {
+    // A closed 32 × 32 basin of 10 m cells, 10 m deep, no friction, at rest except one
+    // cell raised by a = 1 cm. The linearised shallow-water equations conserve the
+    // energy Σ A (g η² + h |u|²) / 2 (Vreugdenhil 1994, "Numerical Methods for Shallow-
+    // Water Flow", §2.6), so no cell can ever exceed |η| ≤ a or |u| ≤ a √(g / h)
+    // = 0.0099 m/s. The discrete staggered scheme conserves a slightly modified energy
+    // and θ < 1 only dissipates: allow 1.5× both bounds. An unstable grid-scale mode
+    // grows by a factor > 2 per step and breaks them within a few dozen steps.
+    let (h, a, dx) = (10.0_f64, 0.01_f64, 10.0_f64);
+    let g = grid(32, 32, dx);
+    let mut spec = FloodSpec::default();
+    spec.initial_water.push(InitialWater {
+        region: Region::All,
+        level_m: h,
+    });
+    spec.initial_water.push(InitialWater {
+        region: Region::Rectangle {
+            min: [150.0, 150.0],
+            max: [160.0, 160.0],
+        },
+        level_m: h + a,
+    });
+    let z = Grid::filled(g, 0.0);
+    let n = Grid::filled(g, 0.0);
+    let mut m = FloodModel::new(spec, &z, &n).unwrap();
+    let (eta_bound, u_bound) = (1.5 * a, 1.5 * a * (G / h).sqrt());
+    for k in 0..20 {
+        m.advance(f64::from(k) * 30.0, 30.0, 0.0).unwrap();
+        let (de, sp) = excursion(&m, h);
+        assert!(
+            de <= eta_bound && sp <= u_bound,
+            "t = {} s: |Δη| = {de} m (bound {eta_bound}), |u| = {sp} m/s (bound {u_bound})",
+            m.time_s()
+        );
+    }
+    // The wave has spread: the raised cell is no longer the only disturbed one.
+    assert!(m.steps() > 400, "{} steps", m.steps());
+}
+
+#[test]
+fn long_deep_channel_under_steady_inflow_stays_smooth() {
+    // A 3 km × 90 m channel of 15 m cells, 5 m deep, smooth (n = 0.01), fed with
+    // Q = 100 m³/s at the west end; the east end opens on a water body at the initial
+    // level. The mean velocity
+    // is Q / (B h) = 0.22 m/s and the water surface slope is of order
+    // n² u² / h^{4/3} ≈ 10⁻⁶ (Manning), so the surface is smooth to the millimetre.
+    // Bounds: no speed above √(g h) = 7 m/s (the flow is far subcritical, Fr ≈ 0.04;
+    // an instability shows up as Fr > 1) and no grid-scale wiggle along the axis:
+    // |η_{i−1} − 2η_i + η_{i+1}| ≤ 1 cm anywhere away from the inflow cells.
+    let (h, dx) = (5.0_f64, 15.0_f64);
+    let g = grid(200, 6, dx);
+    let mut spec = FloodSpec::default();
+    spec.initial_water.push(InitialWater {
+        region: Region::All,
+        level_m: h,
+    });
+    spec.inflows.push(Inflow {
+        name: "river".into(),
+        // Off-centre (rows 1–3 of 6) so the flow is two-dimensional.
+        location: InflowLocation::Line(vec![[7.5, 22.5], [7.5, 52.5]]),
+        discharge_m3_s: TimeSeries::constant(100.0),
+    });
+    spec.boundaries.east = EdgeBoundary::FixedLevel(TimeSeries::constant(h));
+    // A bed with ±5 cm undulations (well below the depth) so no mode is exactly absent.
+    let z = Grid::from_fn(g, |c, r| {
+        0.05 * ((c as f32) * 0.7).sin() * ((r as f32) * 1.3).cos()
+    });
+    let n = Grid::filled(g, 0.01);
+    let mut m = FloodModel::new(spec, &z, &n).unwrap();
+    let c_bound = (G * h).sqrt();
+    for k in 0..30 {
+        m.advance(f64::from(k) * 60.0, 60.0, 0.0).unwrap();
+        let eta = m.water_surface();
+        let (_, sp) = excursion(&m, h);
+        assert!(sp < c_bound, "t = {} s: speed {sp} m/s", m.time_s());
+        for r in 0..6 {
+            let row = eta.row(r);
+            for i in 2..199 {
+                let d2 = f64::from(row[i - 1] - 2.0 * row[i] + row[i + 1]).abs();
+                assert!(
+                    d2 <= 0.01,
+                    "t = {} s, row {r}, col {i}: second difference {d2} m",
+                    m.time_s()
+                );
+            }
+        }
+    }
+    let b = m.mass_balance();
+    assert!(b.relative_error <= 1e-6, "{b:?}");
+}
+
+/// Rain of `r_mm_h` on a 400 m plane of slope 0.1 (n = 0.015, 5 m cells), draining
+/// freely at its foot, run to steady state.
+fn rain_on_plane(max_froude: Option<f64>) -> FloodModel {
+    let (dx, s) = (5.0_f64, 0.1_f64);
+    let g = grid(80, 4, dx);
+    let mut spec = FloodSpec::default();
+    spec.numerics.max_froude = max_froude;
+    spec.boundaries.east = EdgeBoundary::FreeOutflow;
+    let z = Grid::from_fn(g, |c, _| (40.0 - s * (c as f64 + 0.5) * dx) as f32);
+    let n = Grid::filled(g, 0.015);
+    let mut m = FloodModel::new(spec, &z, &n).unwrap();
+    for k in 0..20 {
+        m.advance(f64::from(k) * 60.0, 60.0, 200.0).unwrap();
+    }
+    m
+}
+
+#[test]
+fn sheet_flow_follows_manning_and_the_froude_limit() {
+    // Kinematic-wave steady state of rain r on a plane (Chow, Maidment & Mays 1988,
+    // "Applied Hydrology", §9.6): q(x) = r x and Manning q = h^{5/3} √S / n, so
+    // h(x) = (n r x / √S)^{3/5}, u = q / h. At x = 300 m with r = 200 mm/h:
+    // q = 0.0167 m²/s, h = 13.8 mm, u = 1.21 m/s (Fr = 3.3). Before the kinematic term
+    // in the time step this came out 10 % too deep. Equilibrium takes
+    // (n L / (√S r^{2/3}))^{3/5} ≈ 5 min; we run 20 min. Tolerances: 5 % on depth,
+    // 10 % on speed (the water-surface slope differs from the bed slope by dh/dx ≈ 3e-5,
+    // and the cell speed averages two faces).
+    let (r, nn, s) = (200.0 / 3.6e6, 0.015_f64, 0.1_f64);
+    let x = 300.0;
+    let q = r * x;
+    let h_exact = (nn * q / s.sqrt()).powf(0.6);
+    let u_exact = q / h_exact;
+    assert!((h_exact - 0.0138).abs() < 2e-4 && (u_exact - 1.21).abs() < 0.01);
+    let m = rain_on_plane(None);
+    // Cell 59 spans 295–300 m. Its depth carries the discharge r x through its east
+    // face (the face depth is the upstream cell's), so h_59 = h(300 m); its speed is
+    // the mean of its two face discharges over its depth, r (x − 2.5 m) / h.
+    let c = 59;
+    let p = m.cell(c, 1).unwrap();
+    assert!(
+        (p.depth_m / h_exact - 1.0).abs() < 0.05,
+        "h {} vs {h_exact}",
+        p.depth_m
+    );
+    let u_c = r * (x - 2.5) / h_exact;
+    assert!(
+        (p.speed_m_s() / u_c - 1.0).abs() < 0.1,
+        "u {} vs {u_c}",
+        p.speed_m_s()
+    );
+    // With max_froude = 1 no cell deeper than the 1 cm velocity threshold moves faster
+    // than critical flow √(g h) (10 % for the two-face average), and the water is
+    // correspondingly deeper (critical depth (q²/g)^{1/3} = 30 mm at x = 300 m).
+    let m = rain_on_plane(Some(1.0));
+    for c in 0..80 {
+        let p = m.cell(c, 1).unwrap();
+        let fr = p.speed_m_s() / (G * p.depth_m).sqrt();
+        assert!(fr <= 1.1, "cell {c}: Fr = {fr} (h = {} m)", p.depth_m);
+    }
+    let h_crit = (q * q / G).cbrt();
+    let d = m.cell(c, 1).unwrap().depth_m;
+    assert!((d / h_crit - 1.0).abs() < 0.1, "h {d} vs critical {h_crit}");
+}
