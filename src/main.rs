@@ -62,17 +62,22 @@ fn main() -> ExitCode {
 fn validate(paths: &[PathBuf]) -> u8 {
     let mut code = 0;
     for path in paths {
-        match drillsim_engine::scenario::load(path)
-            .and_then(|s| drillsim_engine::world::build::build_terrain(&s).map(|t| (s, t)))
-        {
-            Ok((s, t)) => println!(
-                "ok: {} — \"{}\", {}×{} cells of {} m",
-                path.display(),
-                s.scenario.meta.name,
-                t.spec.width,
-                t.spec.height,
-                t.spec.cell_size
-            ),
+        // Build the whole run (terrain, hazards, roads, teams) without stepping it, so
+        // every located error a run would hit is reported here.
+        match drillsim_engine::scenario::load(path).and_then(|s| {
+            drillsim_engine::Simulation::from_scenario(s, drillsim_engine::RunConfig::default())
+        }) {
+            Ok(sim) => {
+                let t = sim.terrain().spec;
+                println!(
+                    "ok: {} — \"{}\", {}×{} cells of {} m",
+                    path.display(),
+                    sim.scenario().scenario.meta.name,
+                    t.width,
+                    t.height,
+                    t.cell_size
+                );
+            }
             Err(e) => {
                 eprintln!("{e}");
                 code = EXIT_INVALID;

@@ -59,7 +59,7 @@ pub fn check(s: &Scenario, out: &mut Vec<Problem>) {
         let p = index("forces", i);
         f.check(&p, out);
         let ForceSpec::Team(t) = f;
-        unique(&t.id, format!("{p}.0.id"), out);
+        unique(&t.id, format!("{p}.id"), out);
     }
     for (i, f) in s.facilities.iter().enumerate() {
         let p = index("facilities", i);
@@ -74,6 +74,6 @@ pub fn check(s: &Scenario, out: &mut Vec<Problem>) {
             PopulationSpec::Trapped(t) => &t.site.id,
             PopulationSpec::Raster(r) => &r.id,
         };
-        unique(id, format!("{p}.0.site.id"), out);
+        unique(id, format!("{p}.site.id"), out);
     }
 }

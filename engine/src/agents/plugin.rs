@@ -233,7 +233,7 @@ pub fn install(b: &mut SimBuilder<'_>) -> Result<(), ScenarioError> {
     // Teams.
     let mut teams = Vec::new();
     for (i, ForceSpec::Team(t)) in s.forces.iter().enumerate() {
-        let path = format!("{}.0", index("forces", i));
+        let path = index("forces", i);
         let Some(p) = presets.types.iter().position(|p| p.id == t.preset) else {
             let hint = match closest(&t.preset, presets.ids()) {
                 Some(c) => format!(
@@ -306,7 +306,7 @@ pub fn install(b: &mut SimBuilder<'_>) -> Result<(), ScenarioError> {
     // Population.
     let mut groups = Vec::new();
     for (i, p) in s.population.iter().enumerate() {
-        let path = format!("{}.0", index("population", i));
+        let path = index("population", i);
         let shelter_of = |action: &Protective, problems: &mut Vec<Problem>| match action {
             Protective::Evacuate { shelter: Some(id) } => match find_facility(id) {
                 Some(f) if matches!(facilities[f].kind, FacilityKind::Shelter(_)) => Some(f),

@@ -388,7 +388,7 @@ impl ForceSpec {
     /// Reports out-of-range values.
     pub fn check(&self, path: &str, out: &mut Vec<Problem>) {
         let Self::Team(t) = self;
-        let path = &format!("{path}.0");
+        let path = &path.to_string();
         if t.id.trim().is_empty() {
             out.push(Problem::new(
                 join(path, "id"),
@@ -480,7 +480,7 @@ impl PopulationSpec {
     pub fn check(&self, path: &str, out: &mut Vec<Problem>) {
         match self {
             Self::Group(g) => {
-                let path = &format!("{path}.0");
+                let path = &path.to_string();
                 check_site(&g.site, &join(path, "site"), out);
                 check_non_negative(
                     out,
@@ -514,12 +514,12 @@ impl PopulationSpec {
                 }
             }
             Self::Trapped(t) => {
-                let path = &format!("{path}.0");
+                let path = &path.to_string();
                 check_site(&t.site, &join(path, "site"), out);
                 check_non_negative(out, &join(path, "call_s"), t.call_s, "s", "e.g. 1200.0");
             }
             Self::Raster(r) => {
-                let path = &format!("{path}.0");
+                let path = &path.to_string();
                 if r.block_cells == 0 || r.block_cells > 1000 {
                     out.push(Problem::new(
                         join(path, "block_cells"),
