@@ -98,7 +98,7 @@ pub fn act(
     support: Option<Res<'_, FireSupport>>,
     terrain: Res<'_, Terrain>,
     weather: Res<'_, WeatherNow>,
-    flood: Option<Res<'_, FloodHazards>>,
+    mut flood: Option<ResMut<'_, FloodHazards>>,
     mut gas: Option<ResMut<'_, GasHazards>>,
     mut fire: Option<ResMut<'_, FireHazards>>,
     mut r: ResMut<'_, Response>,
@@ -133,6 +133,40 @@ pub fn act(
         }
     }
     for &(i, k) in &stops {
+        // The wall stands once every bag is placed: no bags left to take and no other team
+        // still laying its share.
+        let others_laying = r.tasks[k].teams.iter().any(|&j| {
+            j != i && !stops.contains(&(j, k)) && matches!(r.teams[j].phase, Phase::Working(_))
+        });
+        if let TaskKind::Sandbag(f) = r.tasks[k].kind
+            && r.tasks[k].remaining < 0.5
+            && !others_laying
+            && r.tasks[k].done_s.is_none()
+            && let Some(fh) = flood.as_deref_mut()
+        {
+            // The last team on the wall finishes it: the ring of cells rises.
+            let (cells, _) = super::dispatch::sandbag_ring(&spec, st.facilities[f].pos);
+            let mut raised = 0;
+            for inst in &mut fh.instances {
+                if let Some(m) = &mut inst.model {
+                    raised =
+                        raised.max(m.raise_ground(&cells, super::dispatch::SANDBAG_WALL_M as f32));
+                }
+            }
+            r.tasks[k].done_s = Some(t + dt);
+            log.push_at(
+                t + dt,
+                EventKind::TaskCompleted,
+                r.teams[i].id.clone(),
+                format!(
+                    "{} finished a sandbag wall around {} ({raised} cells raised {:.1} m).",
+                    r.teams[i].name,
+                    st.facilities[f].name,
+                    super::dispatch::SANDBAG_WALL_M
+                ),
+                st.facilities[f].pos,
+            );
+        }
         if let TaskKind::StopLeak(rel) = r.tasks[k].kind
             && let Some(g) = gas.as_deref_mut()
             && let Some(rl) = g.releases.get_mut(rel)
@@ -308,6 +342,28 @@ pub fn act(
                     TaskKind::StopLeak(_) => {
                         r.teams[i].phase = Phase::Working(t + ty.stop_leak_min * 60.0);
                     }
+                    TaskKind::Sandbag(_) => {
+                        // Bags come from the nearest depot with stock, else the team's own.
+                        let depot =
+                            super::dispatch::nearest_facility(&st, r, r.teams[i].pos, |k, s| {
+                                matches!(k, FacilityKind::Depot) && s.sandbags >= 1.0
+                            });
+                        // The wall is shared among the task's teams; one session is at most
+                        // four hours of bagging.
+                        let total = super::dispatch::sandbag_ring(&spec, r.tasks[k].pos).1;
+                        let share = (total / r.tasks[k].max_teams as f64).ceil();
+                        let mut n = r.tasks[k]
+                            .remaining
+                            .min(ty.sandbags_h * 4.0)
+                            .min(share)
+                            .max(0.0);
+                        if let Some(d) = depot {
+                            n = n.min(r.sites[d].sandbags);
+                            r.sites[d].sandbags -= n;
+                        }
+                        r.tasks[k].remaining -= n;
+                        r.teams[i].phase = Phase::Working(t + n / ty.sandbags_h.max(1e-9) * 3600.0);
+                    }
                     TaskKind::Decontaminate(_) => {
                         // Decontamination corridor: the team's rate, people per hour.
                         let n = r.tasks[k].remaining;
@@ -398,6 +454,7 @@ pub fn act(
                     TaskKind::StopLeak(_)
                     | TaskKind::Fireline(_)
                     | TaskKind::FireAttack(_)
+                    | TaskKind::Sandbag(_)
                     | TaskKind::Decontaminate(_) => {
                         if let TaskKind::Decontaminate(f) = kind {
                             r.sites[f].deconned += r.teams[i].load;

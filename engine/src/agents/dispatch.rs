@@ -23,6 +23,41 @@ use crate::sim::clock::SimClock;
 use crate::sim::events::{EventKind, EventLog};
 use crate::world::terrain::Terrain;
 
+/// Distance from a facility at which approaching water calls for a sandbag wall, m.
+pub const SANDBAG_WARN_M: f64 = 100.0;
+/// Height of a sandbag wall, m (one foot).
+pub const SANDBAG_WALL_M: f64 = 0.3;
+/// Bags per metre of a one-foot wall: 600 bags per 100 ft (USACE, "Sandbagging
+/// techniques", Northwestern Division flood-fight guidance).
+pub const BAGS_PER_M: f64 = 600.0 / 30.48;
+
+/// The ring of cells a sandbag wall around a facility at `p` occupies (radius 1.5 cells,
+/// at least 20 m) and the bags it needs.
+pub fn sandbag_ring(spec: &crate::world::GridSpec, p: [f64; 2]) -> (Vec<usize>, f64) {
+    let r = (1.5 * spec.cell_size).max(20.0);
+    let k = (r / spec.cell_size).ceil() as i64 + 1;
+    let mut cells = Vec::new();
+    if let Some((c0, r0)) = spec.cell_at(p[0], p[1]) {
+        for dr in -k..=k {
+            for dc in -k..=k {
+                let (c, rr) = (c0 as i64 + dc, r0 as i64 + dr);
+                if c < 0 || rr < 0 || c as usize >= spec.width || rr as usize >= spec.height {
+                    continue;
+                }
+                let q = spec.cell_center(c as usize, rr as usize);
+                let d = (q[0] - p[0]).hypot(q[1] - p[1]);
+                if (d - r).abs() <= 0.5 * spec.cell_size {
+                    cells.push(spec.index(c as usize, rr as usize));
+                }
+            }
+        }
+    }
+    (cells, (2.0 * std::f64::consts::PI * r * BAGS_PER_M).ceil())
+}
+
+/// Wait before dispatch looks again at a task no team could take, s.
+pub const RETRY_S: f64 = 60.0;
+
 /// Teams routed per task when choosing the fastest (nearest by distance first).
 pub const CANDIDATES: usize = 4;
 
@@ -68,6 +103,7 @@ fn new_task(
         arrived_s: None,
         done_s: None,
         remaining,
+        retry_s: 0.0,
     });
 }
 
@@ -235,6 +271,54 @@ pub fn generate_tasks(
             );
         }
     }
+    // Sandbag walls around facilities the water is about to reach (site dry, water
+    // within SANDBAG_WARN_M), when any team can build them.
+    let can_sandbag = r
+        .teams
+        .iter()
+        .any(|tm| st.presets.types[tm.preset].can(Capability::Sandbag));
+    if can_sandbag && let Some(fl) = flood.as_ref().and_then(|f| f.first()) {
+        let d = fl.depth_slice();
+        for (fi, f) in st.facilities.iter().enumerate() {
+            if matches!(f.kind, FacilityKind::CommandPost)
+                || r.tasks.iter().any(|x| x.kind == TaskKind::Sandbag(fi))
+            {
+                continue;
+            }
+            let Some((c0, r0)) = spec.cell_at(f.pos[0], f.pos[1]) else {
+                continue;
+            };
+            if f64::from(d[spec.index(c0, r0)]) > 0.01 {
+                continue; // already wet: too late
+            }
+            let k = (SANDBAG_WARN_M / spec.cell_size).ceil() as i64;
+            let mut near = false;
+            for dr in -k..=k {
+                for dc in -k..=k {
+                    let (c, rr) = (c0 as i64 + dc, r0 as i64 + dr);
+                    if c >= 0 && rr >= 0 && (c as usize) < spec.width && (rr as usize) < spec.height
+                    {
+                        near |= f64::from(d[spec.index(c as usize, rr as usize)]) > 0.05;
+                    }
+                }
+            }
+            if near {
+                let bags = sandbag_ring(&spec, f.pos).1;
+                new_task(
+                    r,
+                    &mut log,
+                    t,
+                    TaskKind::Sandbag(fi),
+                    format!("sandbag: {}", f.name),
+                    f.pos,
+                    Capability::Sandbag,
+                    2,
+                    3,
+                    bags,
+                );
+            }
+        }
+    }
     for (fi, f) in st.facilities.iter().enumerate() {
         if !matches!(f.kind, FacilityKind::Shelter(_)) {
             continue;
@@ -383,7 +467,11 @@ pub fn dispatch(
     let mut order: Vec<usize> = (0..r.tasks.len())
         .filter(|&k| {
             let x = &r.tasks[k];
-            x.done_s.is_none() && x.known_s + st.call_s <= t && x.teams.len() < x.max_teams
+            x.done_s.is_none()
+                && x.remaining > 0.0
+                && x.retry_s <= t
+                && x.known_s + st.call_s <= t
+                && x.teams.len() < x.max_teams
         })
         .collect();
     if st.policy == DispatchPolicy::PriorityWeighted {
@@ -396,6 +484,7 @@ pub fn dispatch(
         });
     }
     let mut assignments = Vec::new();
+    let mut retry = Vec::new();
     let mut taken = vec![false; r.teams.len()];
     for k in order {
         let task = &r.tasks[k];
@@ -424,9 +513,18 @@ pub fn dispatch(
             cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             cands.truncate(CANDIDATES);
             let mut best: Option<(f64, usize, super::movement::Trip)> = None;
-            for &(_, i) in &cands {
+            for &(dist, i) in &cands {
                 let tm = &r.teams[i];
                 let lim = TeamLimits::of(&st.presets.types[tm.preset], tm.ppe);
+                // No faster than straight at top speed: skip teams that cannot beat the best.
+                let top = lim
+                    .road_speed_m_s
+                    .max(lim.offroad_speed_m_s)
+                    .max(lim.water_speed_m_s)
+                    .max(1e-9);
+                if best.as_ref().is_some_and(|b| dist / top >= b.0) {
+                    continue;
+                }
                 let Some(dest) = first_stop(&st, r, task, tm.pos) else {
                     continue;
                 };
@@ -436,12 +534,21 @@ pub fn dispatch(
                     best = Some((trip.planned_s, i, trip));
                 }
             }
-            let Some((eta, i, trip)) = best else { break };
+            let Some((eta, i, trip)) = best else {
+                if !cands.is_empty() {
+                    retry.push(k); // teams were free but every way is cut
+                }
+                break;
+            };
             taken[i] = true;
             committed += st.presets.types[r.teams[i].preset].cargo_rations;
             assignments.push((k, i, trip, eta));
             slots -= 1;
         }
+    }
+    for k in retry {
+        // Nobody could go (none free, or every way cut): look again in a minute.
+        r.tasks[k].retry_s = t + RETRY_S;
     }
     for (k, i, trip, eta) in assignments {
         let task = &mut r.tasks[k];

@@ -227,6 +227,7 @@ pub fn install(b: &mut SimBuilder<'_>) -> Result<(), ScenarioError> {
     for (i, f) in s.facilities.iter().enumerate() {
         if let FacilitySpec::Depot { stock, .. } = f {
             sites[i].rations = stock.rations;
+            sites[i].sandbags = stock.sandbags;
         }
     }
 

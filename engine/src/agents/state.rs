@@ -270,6 +270,8 @@ pub enum TaskKind {
     Supply(usize),
     /// Decontaminate the exposed people who reached shelter `facility`.
     Decontaminate(usize),
+    /// Ring facility `facility` with a sandbag wall before the water reaches it.
+    Sandbag(usize),
 }
 
 /// One task.
@@ -300,6 +302,8 @@ pub struct Task {
     pub done_s: Option<f64>,
     /// Work left (people to carry, rations to deliver).
     pub remaining: f64,
+    /// No team could be sent: dispatch tries again from this time, s.
+    pub retry_s: f64,
 }
 
 /// Dynamic state of facilities.
@@ -311,6 +315,8 @@ pub struct SiteState {
     pub queue: f64,
     /// Rations in stock (depots) or delivered (shelters).
     pub rations: f64,
+    /// Sandbags in stock (depots).
+    pub sandbags: f64,
     /// Time of the last delivery (shelters).
     pub last_delivery_s: Option<f64>,
     /// People who arrived exposed to a chemical (at least its least severe level).

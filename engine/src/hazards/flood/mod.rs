@@ -27,6 +27,7 @@
 //! - Defra/EA FD2320/FD2321 (2005, 2006) for the hazard rating.
 
 pub mod active;
+mod control;
 pub mod finite_volume;
 pub mod local_inertial;
 pub mod outputs;
