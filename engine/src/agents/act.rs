@@ -21,7 +21,7 @@ use bevy_ecs::prelude::*;
 
 use super::movement::{Ctx, plan_trip};
 use super::state::{AgentStatic, FacilityKind, Phase, Response, TaskKind, Team};
-use super::view::{HazardView, TeamLimits};
+use super::view::TeamLimits;
 use crate::hazards::fire::plugin::FireHazards;
 use crate::hazards::fire::suppression::FirelineTable;
 use crate::hazards::flood::plugin::FloodHazards;
@@ -199,9 +199,7 @@ pub fn act(
         }
     }
 
-    let burning = std::mem::take(&mut r.burning);
-    let danger = std::mem::take(&mut r.danger);
-    let closed = std::mem::take(&mut r.closed);
+    let masks = r.take_masks();
     // Arrivals that start work on fires (mutable fire access, before the view borrows).
     for i in 0..r.teams.len() {
         let tm = &r.teams[i];
@@ -305,20 +303,8 @@ pub fn act(
         }
     }
 
-    let view = HazardView::new(
-        spec,
-        flood.as_deref(),
-        gas.as_deref(),
-        fire.is_some()
-            .then_some((burning.as_slice(), danger.as_slice())),
-    );
-    let ctx = Ctx {
-        spec,
-        net: &st.net,
-        cells: &st.cells,
-        view: &view,
-        closed: &closed,
-    };
+    let view = masks.view(spec, flood.as_deref(), gas.as_deref(), fire.is_some());
+    let ctx = Ctx::new(spec, &st, &view, &masks.closed);
     for i in 0..r.teams.len() {
         let phase = r.teams[i].phase.clone();
         let arrived = std::mem::take(&mut r.teams[i].at_dest);
@@ -575,9 +561,7 @@ pub fn act(
             _ => {}
         }
     }
-    r.burning = burning;
-    r.danger = danger;
-    r.closed = closed;
+    r.put_masks(masks);
 }
 
 /// Takes team `i` off task `k`.

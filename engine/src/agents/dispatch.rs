@@ -15,7 +15,7 @@ use super::movement::{Ctx, plan_trip};
 use super::presets::Capability;
 use super::spec::DispatchPolicy;
 use super::state::{AgentStatic, FacilityKind, GroupPhase, Phase, Response, Task, TaskKind};
-use super::view::{HazardView, TeamLimits};
+use super::view::TeamLimits;
 use crate::hazards::fire::plugin::FireHazards;
 use crate::hazards::flood::plugin::FloodHazards;
 use crate::hazards::gas::plugin::GasHazards;
@@ -448,22 +448,14 @@ pub fn dispatch(
 ) {
     let t = clock.t_s();
     let r = &mut *r;
-    let burning = std::mem::take(&mut r.burning);
-    let danger = std::mem::take(&mut r.danger);
-    let view = HazardView::new(
+    let masks = r.take_masks();
+    let view = masks.view(
         terrain.spec,
         flood.as_deref(),
         gas.as_deref(),
-        fire.is_some()
-            .then_some((burning.as_slice(), danger.as_slice())),
+        fire.is_some(),
     );
-    let ctx = Ctx {
-        spec: terrain.spec,
-        net: &st.net,
-        cells: &st.cells,
-        view: &view,
-        closed: &r.closed,
-    };
+    let ctx = Ctx::new(terrain.spec, &st, &view, &masks.closed);
     let mut order: Vec<usize> = (0..r.tasks.len())
         .filter(|&k| {
             let x = &r.tasks[k];
@@ -571,6 +563,5 @@ pub fn dispatch(
             tm.pos,
         );
     }
-    r.burning = burning;
-    r.danger = danger;
+    r.put_masks(masks);
 }

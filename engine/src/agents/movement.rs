@@ -94,6 +94,24 @@ pub struct Ctx<'a> {
     pub closed: &'a [u64],
 }
 
+impl<'a> Ctx<'a> {
+    /// The context of a tick: the run's roads, the tick's hazards and closures.
+    pub fn new(
+        spec: GridSpec,
+        st: &'a super::state::AgentStatic,
+        view: &'a HazardView<'a>,
+        closed: &'a [u64],
+    ) -> Self {
+        Self {
+            spec,
+            net: &st.net,
+            cells: &st.cells,
+            view,
+            closed,
+        }
+    }
+}
+
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }

@@ -23,7 +23,7 @@ use super::exposure::Setting;
 use super::movement::{Ctx, Leg, Moved, advance, plan_trip, position};
 use super::presets::PpeLevel;
 use super::state::{AgentStatic, FacilityKind, Group, GroupPhase, Phase, Response};
-use super::view::{HazardView, TeamLimits};
+use super::view::TeamLimits;
 use crate::hazards::fire::plugin::FireHazards;
 use crate::hazards::flood::plugin::FloodHazards;
 use crate::hazards::gas::plugin::GasHazards;
@@ -97,23 +97,9 @@ pub fn move_all(
     let dt = clock.dt_s();
     let spec = terrain.spec;
     let r = &mut *r;
-    let burning = std::mem::take(&mut r.burning);
-    let danger = std::mem::take(&mut r.danger);
-    let closed = std::mem::take(&mut r.closed);
-    let view = HazardView::new(
-        spec,
-        flood.as_deref(),
-        gas.as_deref(),
-        fire.is_some()
-            .then_some((burning.as_slice(), danger.as_slice())),
-    );
-    let ctx = Ctx {
-        spec,
-        net: &st.net,
-        cells: &st.cells,
-        view: &view,
-        closed: &closed,
-    };
+    let masks = r.take_masks();
+    let view = masks.view(spec, flood.as_deref(), gas.as_deref(), fire.is_some());
+    let ctx = Ctx::new(spec, &st, &view, &masks.closed);
     let fl = flood.as_deref();
     let speed = |i: usize| flood_speed(fl, &spec, i);
     let cell_of = |p: [f64; 2]| {
@@ -365,7 +351,5 @@ pub fn move_all(
             g.pos,
         );
     }
-    r.burning = burning;
-    r.danger = danger;
-    r.closed = closed;
+    r.put_masks(masks);
 }

@@ -362,7 +362,52 @@ pub struct Response {
     pub team_casualties: Vec<(usize, f64)>,
 }
 
+/// The per-tick bit masks, taken out of [`Response`] while a system borrows the rest of
+/// it mutably.
+pub struct Masks {
+    /// Burning cells.
+    pub burning: Vec<u64>,
+    /// Cells too close to a fire.
+    pub danger: Vec<u64>,
+    /// Closed road edges.
+    pub closed: Vec<u64>,
+}
+
+impl Masks {
+    /// The hazards of the tick as agents see them.
+    pub fn view<'a>(
+        &'a self,
+        spec: crate::world::GridSpec,
+        flood: Option<&'a crate::hazards::flood::plugin::FloodHazards>,
+        gas: Option<&'a crate::hazards::gas::plugin::GasHazards>,
+        has_fire: bool,
+    ) -> super::view::HazardView<'a> {
+        super::view::HazardView::new(
+            spec,
+            flood,
+            gas,
+            has_fire.then_some((self.burning.as_slice(), self.danger.as_slice())),
+        )
+    }
+}
+
 impl Response {
+    /// Takes the masks out (give them back with [`Response::put_masks`]).
+    pub fn take_masks(&mut self) -> Masks {
+        Masks {
+            burning: std::mem::take(&mut self.burning),
+            danger: std::mem::take(&mut self.danger),
+            closed: std::mem::take(&mut self.closed),
+        }
+    }
+
+    /// Puts the masks back.
+    pub fn put_masks(&mut self, m: Masks) {
+        self.burning = m.burning;
+        self.danger = m.danger;
+        self.closed = m.closed;
+    }
+
     /// Closes (or reopens) road edge `edge`: routes avoid it from the next tick, and a
     /// team about to enter it re-plans.
     pub fn set_road_closed(&mut self, edge: u32, closed: bool) {
