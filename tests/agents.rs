@@ -320,3 +320,68 @@ fn sandbag_wall_keeps_a_facility_dry() {
     assert!(built, "the wall was finished");
     assert!(walled < 1e-3, "the wall keeps the clinic dry ({walled} m)");
 }
+
+/// A walker whose straight way is cut by deep water walks around the end of it on the
+/// grid (8-neighbour A*), never through water above its wading depth.
+#[test]
+fn walker_detours_around_deep_water_off_road() {
+    let spec = GridSpec {
+        width: 30,
+        height: 30,
+        cell_size: 10.0,
+        origin: [0.0, 0.0],
+    };
+    let net = RoadNetwork::default();
+    let cells = net.edge_cells(&spec);
+    // A 1 m deep channel along column 15 from row 0 (north) to row 24; open to the south.
+    let mut depth = vec![0.0f32; spec.len()];
+    for r in 0..25 {
+        depth[spec.index(15, r)] = 1.0;
+    }
+    let view = HazardView {
+        spec: Some(spec),
+        depth: Some(&depth),
+        ..HazardView::default()
+    };
+    let ctx = Ctx {
+        spec,
+        net: &net,
+        cells: &cells,
+        view: &view,
+        closed: &[],
+    };
+    let walker = TeamLimits {
+        road_speed_m_s: 0.0,
+        offroad_speed_m_s: 1.0,
+        water_speed_m_s: 0.0,
+        max_wading_depth_m: 0.4,
+        min_boat_depth_m: 0.5,
+        ppe: PpeLevel::None,
+    };
+    let (a, b) = ([55.0, 200.0], [255.0, 200.0]);
+    let trip = plan_trip(&ctx, &walker, a, b).expect("a way around");
+    // Row 0 is north: the channel covers y = 50–300 m at x = 150–160 m, so the walk
+    // passes below (150, 50): at least |a − (150, 50)| + |(150, 50) − b| = 360.7 m, and an
+    // 8-neighbour path is at most 1.0824× (octile / Euclid) plus a cell longer.
+    let around = (95.0f64.hypot(150.0)) + (105.0f64.hypot(150.0));
+    assert!(trip.planned_s >= around - 1e-6, "{}", trip.planned_s);
+    assert!(
+        trip.planned_s <= 1.0824 * around + 20.0,
+        "{}",
+        trip.planned_s
+    );
+    let mut samples = Vec::new();
+    let (m, _) = advance(
+        &ctx,
+        &walker,
+        &mut trip.clone(),
+        1e6,
+        |_| f64::INFINITY,
+        &mut samples,
+    );
+    assert_eq!(m, Moved::Arrived);
+    assert!(
+        samples.iter().all(|&(c, _)| depth[c as usize] == 0.0),
+        "walked through water"
+    );
+}

@@ -181,19 +181,66 @@ fn nearest_nodes(net: &RoadNetwork, p: [f64; 2], k: usize) -> Vec<u32> {
     best.into_iter().map(|b| b.1).collect()
 }
 
+/// Cells of margin around the start and end of an off-road detour search.
+pub const DETOUR_MARGIN_CELLS: usize = 40;
+
+/// An off-road way around obstacles: A* on the grid (8 neighbours) between the cells of
+/// `from` and `to`, as straight legs between cell centres.
+fn grid_detour(
+    ctx: &Ctx<'_>,
+    lim: &TeamLimits,
+    from: [f64; 2],
+    to: [f64; 2],
+) -> Option<(f64, Vec<Leg>)> {
+    let a = ctx.spec.cell_at(from[0], from[1])?;
+    let b = ctx.spec.cell_at(to[0], to[1])?;
+    let pace = |i: usize| lim.offroad_speed(ctx.view, i).map(|v| 1.0 / v);
+    let route = super::offroad::grid_path(&ctx.spec, pace, a, b, DETOUR_MARGIN_CELLS)?;
+    let w = ctx.spec.width;
+    let mut pts: Vec<[f64; 2]> = vec![from];
+    for &c in route.cells.iter().skip(1) {
+        let c = c as usize;
+        pts.push(ctx.spec.cell_center(c % w, c / w));
+    }
+    if let Some(last) = pts.last_mut() {
+        *last = to;
+    }
+    let legs: Vec<Leg> = pts
+        .windows(2)
+        .map(|p| Leg::Free {
+            from: p[0],
+            to: p[1],
+            access: false,
+        })
+        .collect();
+    let t = legs
+        .iter()
+        .map(|l| match l {
+            Leg::Free { from, to, .. } => free_leg_time(ctx, lim, *from, *to, false),
+            Leg::Road { .. } => Some(0.0),
+        })
+        .sum::<Option<f64>>()?;
+    Some((t, legs))
+}
+
 /// Plans the fastest trip from `from` to `to` for a team with limits `lim`.
 pub fn plan_trip(ctx: &Ctx<'_>, lim: &TeamLimits, from: [f64; 2], to: [f64; 2]) -> Option<Trip> {
     let road_only = lim.offroad_speed_m_s <= 0.0 && lim.water_speed_m_s <= 0.0;
     let mut best: Option<(f64, Vec<Leg>)> = None;
-    if !road_only && let Some(t) = free_leg_time(ctx, lim, from, to, false) {
-        best = Some((
-            t,
-            vec![Leg::Free {
-                from,
-                to,
-                access: false,
-            }],
-        ));
+    if !road_only {
+        if let Some(t) = free_leg_time(ctx, lim, from, to, false) {
+            best = Some((
+                t,
+                vec![Leg::Free {
+                    from,
+                    to,
+                    access: false,
+                }],
+            ));
+        } else {
+            // The straight way is cut: walk (or boat) around on the grid.
+            best = grid_detour(ctx, lim, from, to);
+        }
     }
     if lim.road_speed_m_s > 0.0 && !ctx.net.nodes.is_empty() {
         let cost = TeamCost {
