@@ -28,6 +28,7 @@
 
 pub mod active;
 pub mod finite_volume;
+mod li_rows;
 pub mod local_inertial;
 pub mod outputs;
 pub mod plugin;
