@@ -46,10 +46,16 @@
 //! faces are scaled by (h / outflow)(1 − 10⁻⁶), so no cell is over-drawn and every
 //! volume that leaves one cell enters another (or a boundary account).
 //!
-//! Three passes per step, each parallel over rows and each row independent:
-//! (1) raw face discharges into scratch, (2) per-cell outflow scale, (3) scaled
-//! discharges back into the state, depth update with rain and drainage, outputs and
-//! row statistics. Results are bit-identical for any number of threads.
+//! **One fused pass per step**, parallel over bands of rows. Within a band one sweep
+//! computes the raw face discharges of row k + 2, the outflow scales of row k + 1 and
+//! then the scaled discharges, depth update, outputs and row statistics of row k, so
+//! each row's state is read from memory once and its raw faces and scales live in
+//! small ring buffers that stay in cache. Each band recomputes the faces and scales
+//! of the rows just outside it from copies of its neighbours' old rows taken before
+//! the sweep, so bands are independent. Every cell sees exactly the floating-point
+//! operations of the three separate passes (raw faces, outflow scales, update), in
+//! the same order: results are bit-identical for any number of threads or bands. The
+//! row loops are in [`super::li_rows`].
 //!
 //! ## Units
 //! q in m²/s (discharge per unit width), h, z, η in m, n in s m^-1/3, Δt in s.
@@ -80,7 +86,9 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::state::{Core, Edge, Forcing, G, RowStat, cbrt_pos, inv_cbrt_pos};
+use super::active::Span;
+use super::li_rows::{Ctx, RawIn, RowOut, UpdIn, raw_row, scale_row, south_row, update_row};
+use super::state::{Core, Forcing, G, RowStat};
 
 /// Safety factor on the linear stability bound √(θ/2) of the Courant number (the
 /// bound is for uniform depth without friction; depth varies in real runs).
@@ -90,7 +98,11 @@ const STABILITY_MARGIN: f64 = 0.9;
 /// (Lighthill & Whitham 1955).
 const KINEMATIC_CELERITY: f64 = 5.0 / 3.0;
 
-/// Scratch and face state of the local inertial solver.
+/// Rows per band of the fused pass (each band recomputes up to three rows of faces
+/// and two rows of scales beyond its edges).
+const BAND_ROWS: usize = 64;
+
+/// Scratch data of the local inertial solver.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LocalInertial {
     /// x-face discharges (m²/s), `height × (width + 1)`, positive eastward.
@@ -104,101 +116,110 @@ pub struct LocalInertial {
     /// Largest Froude number of a face discharge (`None` = no limit).
     max_froude: Option<f32>,
     #[serde(skip)]
-    qx_raw: Vec<f32>,
-    #[serde(skip)]
-    qy_raw: Vec<f32>,
-    #[serde(skip)]
-    scale: Vec<f32>,
+    bands: Vec<Band>,
     #[serde(skip)]
     ones: Vec<f32>,
 }
 
-/// Read-only inputs of one row task.
-struct Ctx<'a> {
-    w: usize,
-    ht: usize,
-    dt: f32,
-    inv_dx: f32,
-    dry: f32,
-    theta: f32,
-    /// Depth (m) above which a cell's speed is recorded.
-    vel: f32,
-    /// Fr_max √g (∞ without a limit): |q| ≤ this × h_f^{3/2}.
-    fr_sqrt_g: f32,
-    h: &'a [f32],
-    z: &'a [f32],
-    n: &'a [f32],
-    f: &'a Forcing,
+/// One band of rows `[b0, b1)`: ring buffers of raw faces and scales (row k in slot
+/// k mod 4) and copies of the old-time rows of the neighbouring bands it reads.
+#[derive(Clone, Debug, Default)]
+struct Band {
+    b0: usize,
+    b1: usize,
+    /// Raw x faces, 4 × (w + 1).
+    xr: Vec<f32>,
+    /// Raw north y faces, 4 × w.
+    yr: Vec<f32>,
+    /// Outflow scales, 4 × w.
+    s: Vec<f32>,
+    /// Old depth of rows b0 − 2, b0 − 1, b1, b1 + 1.
+    hh: Vec<f32>,
+    /// Old x faces of rows b0 − 1, b1.
+    hqx: Vec<f32>,
+    /// Old y faces of face rows b0 − 2, b0 − 1, b1, b1 + 1, b1 + 2.
+    hqy: Vec<f32>,
 }
 
-/// max for non-NaN inputs that compiles to a single SIMD max (f32::max adds NaN
-/// handling that costs several instructions per lane without AVX).
-#[inline(always)]
-fn fmax(a: f32, b: f32) -> f32 {
-    if a > b { a } else { b }
-}
-
-/// min for non-NaN inputs (see [`fmax`]).
-#[inline(always)]
-fn fmin(a: f32, b: f32) -> f32 {
-    if a < b { a } else { b }
-}
-
-/// Raw discharge through an interior face from cell i to cell j (branch-free so the
-/// row loops vectorise).
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn face<const LIMIT: bool>(
-    c: &Ctx<'_>,
-    q0: f32,
-    qsum: f32,
-    hi: f32,
-    zi: f32,
-    hj: f32,
-    zj: f32,
-    nf: f32,
-) -> f32 {
-    let (ei, ej) = (zi + hi, zj + hj);
-    let hf = fmax(ei, ej) - fmax(zi, zj);
-    let hs = fmax(hf, c.dry);
-    let y = inv_cbrt_pos(hs);
-    let y2 = y * y;
-    let hm73 = y2 * y2 * y2 * y;
-    let qa = c.theta * q0 + (1.0 - c.theta) * 0.5 * qsum;
-    let mut q =
-        (qa - G * hs * c.dt * (ej - ei) * c.inv_dx) / (1.0 + G * c.dt * nf * nf * q0.abs() * hm73);
-    if LIMIT {
-        let qmax = c.fr_sqrt_g * hs * hs.sqrt();
-        q = fmax(-qmax, if q < qmax { q } else { qmax });
-    }
-    let donor_empty = (q > 0.0) & (hi <= 0.0) | (q < 0.0) & (hj <= 0.0);
-    if (hf > c.dry) & !donor_empty { q } else { 0.0 }
-}
-
-/// Outward discharge (m²/s) through an edge face of a cell (h, z, n) whose interior
-/// neighbour is (h_in, z_in); `q0` is the previous outward discharge.
+/// Ring slot of row `k` (k ≥ −1).
 #[inline]
-#[allow(clippy::too_many_arguments)]
-fn edge_out(c: &Ctx<'_>, e: Edge, q0: f32, h: f32, z: f32, n: f32, h_in: f32, z_in: f32) -> f32 {
-    let (hf, slope) = match e {
-        Edge::Closed => return 0.0,
-        Edge::Free => {
-            let s = ((z_in + h_in) - (z + h)).max(z_in - z).max(0.0);
-            (h, s * c.inv_dx)
+fn slot(k: isize) -> usize {
+    k.rem_euclid(4) as usize
+}
+
+impl Band {
+    fn new(b0: usize, b1: usize, w: usize) -> Self {
+        Self {
+            b0,
+            b1,
+            xr: vec![0.0; 4 * (w + 1)],
+            yr: vec![0.0; 4 * w],
+            s: vec![1.0; 4 * w],
+            hh: vec![0.0; 4 * w],
+            hqx: vec![0.0; 2 * (w + 1)],
+            hqy: vec![0.0; 5 * w],
         }
-        Edge::Level(l) => ((z + h).max(l) - z, ((z + h) - l) * c.inv_dx),
-    };
-    if hf <= c.dry {
-        return 0.0;
     }
-    let h73 = hf * hf * cbrt_pos(hf);
-    let q = (q0 + G * hf * c.dt * slope) / (1.0 + G * c.dt * n * n * q0.abs() / h73);
-    let qmax = c.fr_sqrt_g * hf * hf.sqrt();
-    let q = q.clamp(-qmax, qmax);
-    match e {
-        Edge::Free => q.max(0.0),
-        _ if q > 0.0 && h <= 0.0 => 0.0,
-        _ => q,
+
+    /// Saves the neighbouring bands' old rows this band reads (only around rows with
+    /// faces to update, so dry bands copy nothing).
+    fn save_halo(&mut self, faces: &[Span], h: &[f32], qx: &[f32], qy: &[f32]) {
+        let ht = faces.len();
+        let w = h.len() / ht;
+        let busy = |lo: isize, hi: isize| {
+            (lo.max(0)..=hi.min(ht as isize - 1)).any(|k| !faces[k as usize].is_empty())
+        };
+        let (b0, b1) = (self.b0 as isize, self.b1 as isize);
+        let copy = |dst: &mut [f32], src: &[f32], rows: &[isize], lim: isize, len: usize| {
+            for (s, &k) in rows.iter().enumerate() {
+                if (0..lim).contains(&k) {
+                    let k = k as usize;
+                    dst[s * len..(s + 1) * len].copy_from_slice(&src[k * len..(k + 1) * len]);
+                }
+            }
+        };
+        let (ht_i, w1) = (ht as isize, w + 1);
+        if busy(b0 - 1, b0) {
+            copy(&mut self.hh[..2 * w], h, &[b0 - 2, b0 - 1], ht_i, w);
+            copy(&mut self.hqx[..w1], qx, &[b0 - 1], ht_i, w1);
+            copy(&mut self.hqy[..2 * w], qy, &[b0 - 2, b0 - 1], ht_i + 1, w);
+        }
+        if busy(b1 - 1, b1 + 1) {
+            copy(&mut self.hh[2 * w..], h, &[b1, b1 + 1], ht_i, w);
+            copy(&mut self.hqx[w1..], qx, &[b1], ht_i, w1);
+            copy(
+                &mut self.hqy[2 * w..],
+                qy,
+                &[b1, b1 + 1, b1 + 2],
+                ht_i + 1,
+                w,
+            );
+        }
+    }
+}
+
+/// Row `k` of a band-owned array (`own` holds rows `b0..b1`) or of its halo copy
+/// (`halo` holds the rows listed in `before` and `after`, in that order).
+#[inline]
+fn row<'a>(
+    k: usize,
+    (b0, b1): (usize, usize),
+    len: usize,
+    own: &'a [f32],
+    halo: &'a [f32],
+    before: usize,
+) -> &'a [f32] {
+    if (b0..b1).contains(&k) {
+        &own[(k - b0) * len..(k - b0 + 1) * len]
+    } else {
+        // Halo slots: b0 − before .. b0 − 1, then b1, b1 + 1, ...
+        let s = if k < b0 {
+            before - (b0 - k)
+        } else {
+            before + k - b1
+        };
+        debug_assert!((s + 1) * len <= halo.len(), "row {k} outside the halo");
+        &halo[s * len..(s + 1) * len]
     }
 }
 
@@ -217,19 +238,21 @@ impl LocalInertial {
             theta: theta as f32,
             alpha,
             max_froude: max_froude.map(|f| f as f32),
-            qx_raw: Vec::new(),
-            qy_raw: Vec::new(),
-            scale: Vec::new(),
+            bands: Vec::new(),
             ones: Vec::new(),
         }
     }
 
-    fn ensure_scratch(&mut self, cells: usize) {
-        if self.qx_raw.len() != self.qx.len() {
-            self.qx_raw = vec![0.0; self.qx.len()];
-            self.qy_raw = vec![0.0; self.qy.len()];
-            self.scale = vec![1.0; cells];
-            self.ones = vec![1.0; self.qy.len() - cells];
+    fn ensure_scratch(&mut self, w: usize, ht: usize) {
+        let sized = self.ones.len() == w
+            && self.bands.last().is_some_and(|b| b.b1 == ht)
+            && self.bands.iter().all(|b| b.yr.len() == 4 * w);
+        if !sized {
+            self.bands = (0..ht)
+                .step_by(BAND_ROWS)
+                .map(|b0| Band::new(b0, (b0 + BAND_ROWS).min(ht), w))
+                .collect();
+            self.ones = vec![1.0; w];
         }
     }
 
@@ -269,10 +292,9 @@ impl LocalInertial {
     /// Advances `core` by one step; returns (max depth, max transport speed).
     pub fn step(&mut self, core: &mut Core, f: &Forcing) -> (f32, f32) {
         let (w, ht) = (core.grid.width, core.grid.height);
-        self.ensure_scratch(w * ht);
+        self.ensure_scratch(w, ht);
         let everything = f.rain_m_s > 0.0;
         core.plan(everything);
-        let fr_sqrt_g = self.max_froude.map_or(f32::INFINITY, |f| f * G.sqrt());
         let limit = self.max_froude.is_some();
         let ctx = Ctx {
             w,
@@ -281,403 +303,172 @@ impl LocalInertial {
             inv_dx: (1.0 / core.grid.cell_size) as f32,
             dry: core.dry_depth,
             theta: self.theta,
-            fr_sqrt_g,
             vel: core.velocity_depth,
-            h: &core.h,
+            fr_sqrt_g: self.max_froude.map_or(f32::INFINITY, |f| f * G.sqrt()),
             z: &core.z,
             n: &core.n,
             f,
+            dx: core.grid.cell_size,
+            rain_mult: core.rain_mult.as_deref(),
+            drain: core.drain_m_s.as_deref(),
+            ones: &self.ones,
         };
         let faces = &core.active.faces;
         let cells = &core.active.cells;
-
-        // Pass 1: raw discharges.
-        let (qyr_main, qyr_south) = self.qy_raw.split_at_mut(ht * w);
-        let (qx, qy) = (&self.qx, &self.qy);
-        self.qx_raw
-            .par_chunks_mut(w + 1)
-            .zip(qyr_main.par_chunks_mut(w))
-            .enumerate()
-            .for_each(|(r, (qxr, qyr))| {
-                if limit {
-                    raw_row::<true>(&ctx, qx, qy, faces[r], r, qxr, qyr);
-                } else {
-                    raw_row::<false>(&ctx, qx, qy, faces[r], r, qxr, qyr);
-                }
-            });
-        let last = ht - 1;
-        for c in faces[last].range() {
-            let i = last * w + c;
-            let (h_in, z_in) = if ht > 1 {
-                (ctx.h[i - w], ctx.z[i - w])
-            } else {
-                (ctx.h[i], ctx.z[i])
-            };
-            let e = f.edges.south;
-            qyr_south[c] = edge_out(
-                &ctx,
-                e,
-                qy[ht * w + c],
-                ctx.h[i],
-                ctx.z[i],
-                ctx.n[i],
-                h_in,
-                z_in,
-            );
+        {
+            let (h, qx, qy) = (&core.h, &self.qx, &self.qy);
+            self.bands
+                .par_iter_mut()
+                .for_each(|b| b.save_halo(faces, h, qx, qy));
         }
-
-        // Pass 2: outflow scale per cell.
-        let (qxr, qyr) = (&self.qx_raw, &self.qy_raw);
-        self.scale
-            .par_chunks_mut(w)
-            .enumerate()
-            .for_each(|(r, srow)| {
-                let k = ctx.dt * ctx.inv_dx;
-                let rg = cells[r].range();
-                let (a, len) = (rg.start, rg.len());
-                let (xb, yb) = (r * (w + 1) + a, r * w + a);
-                let (xw, xe) = (&qxr[xb..xb + len], &qxr[xb + 1..xb + 1 + len]);
-                let (yn, ys) = (&qyr[yb..yb + len], &qyr[yb + w..yb + w + len]);
-                let (h, out) = (&ctx.h[yb..yb + len], &mut srow[a..a + len]);
-                for j in 0..len {
-                    let o = k
-                        * (fmax(xe[j], 0.0)
-                            + fmax(-xw[j], 0.0)
-                            + fmax(ys[j], 0.0)
-                            + fmax(-yn[j], 0.0));
-                    out[j] = if o > h[j] {
-                        h[j] / o * (1.0 - 1e-6)
-                    } else {
-                        1.0
-                    };
-                }
-            });
-
-        // Pass 3: scaled discharges, depth update, outputs.
-        let (scale, ones) = (&self.scale, &self.ones);
-        let (qya_main, qya_south) = self.qy.split_at_mut(ht * w);
-        let dx = core.grid.cell_size;
-        let (rain_mult, drain) = (core.rain_mult.as_deref(), core.drain_m_s.as_deref());
-        let ctx3 = Ctx {
-            w,
-            ht,
-            dt: f.dt,
-            inv_dx: ctx.inv_dx,
-            dry: ctx.dry,
-            theta: ctx.theta,
-            fr_sqrt_g,
-            vel: ctx.vel,
-            h: &[],
-            z: &core.z,
-            n: &core.n,
-            f,
-        };
-        core.h
-            .par_chunks_mut(w)
-            .zip(self.qx.par_chunks_mut(w + 1))
-            .zip(qya_main.par_chunks_mut(w))
-            .zip(core.max_depth.par_chunks_mut(w))
-            .zip(core.max_speed.par_chunks_mut(w))
-            .zip(core.arrival.par_chunks_mut(w))
-            .zip(core.rows.par_iter_mut())
-            .enumerate()
-            .for_each(|(r, ((((((hrow, qxa), qya), mdr), msr), arr), st))| {
-                let mut rows = RowOut {
-                    hrow,
-                    qxa,
-                    qya,
-                    mdr,
-                    msr,
-                    arr,
+        let (qy_main, qy_south) = self.qy.split_at_mut(ht * w);
+        let bw = BAND_ROWS * w;
+        self.bands
+            .par_iter_mut()
+            .zip(core.h.par_chunks_mut(bw))
+            .zip(self.qx.par_chunks_mut(BAND_ROWS * (w + 1)))
+            .zip(qy_main.par_chunks_mut(bw))
+            .zip(core.max_depth.par_chunks_mut(bw))
+            .zip(core.max_speed.par_chunks_mut(bw))
+            .zip(core.arrival.par_chunks_mut(bw))
+            .zip(core.rows.par_chunks_mut(BAND_ROWS))
+            .for_each(|(((((((b, h), qx), qy), md), ms), ar), st)| {
+                let o = Own {
+                    h,
+                    qx,
+                    qy,
+                    md,
+                    ms,
+                    ar,
                     st,
                 };
-                update_row(
-                    &ctx3, qxr, qyr, scale, ones, faces[r], cells[r], r, rain_mult, drain, dx,
-                    &mut rows,
-                );
+                if limit {
+                    run_band::<true>(&ctx, faces, cells, b, o);
+                } else {
+                    run_band::<false>(&ctx, faces, cells, b, o);
+                }
             });
-        // South edge faces: scale by their donor and store.
-        for c in faces[last].range() {
-            let q = qyr[ht * w + c];
-            let s = if q > 0.0 { scale[last * w + c] } else { 1.0 };
-            qya_south[c] = q * s;
+        // South edge faces: scale by their donor (the last row) and store.
+        if let Some(b) = self.bands.last() {
+            let (sl, sq) = (slot(ht as isize - 1), slot(ht as isize));
+            let (s, q) = (&b.s[sl * w..(sl + 1) * w], &b.yr[sq * w..(sq + 1) * w]);
+            for c in faces[ht - 1].range() {
+                qy_south[c] = q[c] * if q[c] > 0.0 { s[c] } else { 1.0 };
+            }
         }
         core.reduce_rows(everything)
     }
 }
 
-/// Pass 1 for row `r`: raw x faces of the row and the row's north y faces.
-fn raw_row<const LIMIT: bool>(
-    c: &Ctx<'_>,
-    qx: &[f32],
-    qy: &[f32],
-    fs: super::active::Span,
-    r: usize,
-    qxr: &mut [f32],
-    qyr: &mut [f32],
-) {
-    if fs.is_empty() {
-        return;
-    }
-    let w = c.w;
-    let (h, z, n) = (
-        &c.h[r * w..(r + 1) * w],
-        &c.z[r * w..(r + 1) * w],
-        &c.n[r * w..(r + 1) * w],
-    );
-    let qx0 = &qx[r * (w + 1)..(r + 1) * (w + 1)];
-    let (lo, hi) = (fs.lo as usize, fs.hi as usize);
-    // Interior x faces k between cells k-1 and k, on equal-length slices.
-    let (a, b) = (lo.max(1), hi.min(w - 1));
-    if a <= b {
-        let len = b + 1 - a;
-        let out = &mut qxr[a..a + len];
-        let (ql, q0, qr) = (
-            &qx0[a - 1..a - 1 + len],
-            &qx0[a..a + len],
-            &qx0[a + 1..a + 1 + len],
-        );
-        let (hl, hr) = (&h[a - 1..a - 1 + len], &h[a..a + len]);
-        let (zl, zr) = (&z[a - 1..a - 1 + len], &z[a..a + len]);
-        let (nl, nr) = (&n[a - 1..a - 1 + len], &n[a..a + len]);
-        for j in 0..len {
-            out[j] = face::<LIMIT>(
-                c,
-                q0[j],
-                ql[j] + qr[j],
-                hl[j],
-                zl[j],
-                hr[j],
-                zr[j],
-                0.5 * (nl[j] + nr[j]),
-            );
-        }
-    }
-    if lo == 0 {
-        let (hin, zin) = if w > 1 { (h[1], z[1]) } else { (h[0], z[0]) };
-        qxr[0] = -edge_out(c, c.f.edges.west, -qx0[0], h[0], z[0], n[0], hin, zin);
-    }
-    if hi == w {
-        let (hin, zin) = if w > 1 {
-            (h[w - 2], z[w - 2])
-        } else {
-            (h[0], z[0])
-        };
-        qxr[w] = edge_out(
-            c,
-            c.f.edges.east,
-            qx0[w],
-            h[w - 1],
-            z[w - 1],
-            n[w - 1],
-            hin,
-            zin,
-        );
-    }
-    // North y faces of row r.
-    if r == 0 {
-        for k in fs.range() {
-            let (hin, zin) = if c.ht > 1 {
-                (c.h[w + k], c.z[w + k])
-            } else {
-                (h[k], z[k])
-            };
-            qyr[k] = -edge_out(c, c.f.edges.north, -qy[k], h[k], z[k], n[k], hin, zin);
-        }
-    } else {
-        let up = (r - 1) * w;
-        let (hu, zu, nu) = (&c.h[up..up + w], &c.z[up..up + w], &c.n[up..up + w]);
-        let rg = fs.range();
-        let (a, len) = (rg.start, rg.len());
-        let qprev = &qy[up + a..up + a + len];
-        let qthis = &qy[r * w + a..r * w + a + len];
-        let qnext = &qy[(r + 1) * w + a..(r + 1) * w + a + len];
-        let (hu, zu, nu) = (&hu[a..a + len], &zu[a..a + len], &nu[a..a + len]);
-        let (hd, zd, nd) = (&h[a..a + len], &z[a..a + len], &n[a..a + len]);
-        let out = &mut qyr[a..a + len];
-        for k in 0..len {
-            out[k] = face::<LIMIT>(
-                c,
-                qthis[k],
-                qprev[k] + qnext[k],
-                hu[k],
-                zu[k],
-                hd[k],
-                zd[k],
-                0.5 * (nu[k] + nd[k]),
-            );
-        }
-    }
+/// The band's own rows of the state and outputs.
+struct Own<'a> {
+    h: &'a mut [f32],
+    qx: &'a mut [f32],
+    qy: &'a mut [f32],
+    md: &'a mut [f32],
+    ms: &'a mut [f32],
+    ar: &'a mut [f32],
+    st: &'a mut [RowStat],
 }
 
-/// Mutable per-row outputs of pass 3.
-struct RowOut<'a> {
-    hrow: &'a mut [f32],
-    qxa: &'a mut [f32],
-    qya: &'a mut [f32],
-    mdr: &'a mut [f32],
-    msr: &'a mut [f32],
-    arr: &'a mut [f32],
-    st: &'a mut RowStat,
-}
-
-/// Pass 3 for row `r`: scaled discharges into the state, depth update, outputs.
-#[allow(clippy::too_many_arguments)]
-fn update_row(
+/// The fused pass over one band: faces of row k, scales of row k − 1 and the update
+/// of row k − 2 in one sweep, so each row's state is streamed from memory once.
+fn run_band<const LIMIT: bool>(
     c: &Ctx<'_>,
-    qxr: &[f32],
-    qyr: &[f32],
-    scale: &[f32],
-    ones: &[f32],
-    fs: super::active::Span,
-    cs: super::active::Span,
-    r: usize,
-    rain_mult: Option<&[f32]>,
-    drain: Option<&[f32]>,
-    dx: f64,
-    o: &mut RowOut<'_>,
+    faces: &[Span],
+    cells: &[Span],
+    b: &mut Band,
+    o: Own<'_>,
 ) {
-    let w = c.w;
-    *o.st = RowStat::default();
-    if fs.is_empty() {
-        return;
-    }
-    let row = r * w;
-    let qx = &qxr[r * (w + 1)..(r + 1) * (w + 1)];
-    let s = &scale[row..row + w];
-    let s_up = if r > 0 { &scale[row - w..row] } else { ones };
-    let s_dn = if r + 1 < c.ht {
-        &scale[row + w..row + 2 * w]
-    } else {
-        ones
-    };
-    let (lo, hi) = (fs.lo as usize, fs.hi as usize);
-    // Scaled x faces: the donor is the upstream cell; ghosts beyond the edges give 1.
-    let (a, b) = (lo.max(1), hi.min(w - 1));
-    if a <= b {
-        let len = b + 1 - a;
-        let (q, out) = (&qx[a..a + len], &mut o.qxa[a..a + len]);
-        let (sl, sr) = (&s[a - 1..a - 1 + len], &s[a..a + len]);
-        for j in 0..len {
-            out[j] = q[j] * if q[j] > 0.0 { sl[j] } else { sr[j] };
-        }
-    }
-    if lo == 0 {
-        o.qxa[0] = qx[0] * if qx[0] > 0.0 { 1.0 } else { s[0] };
-    }
-    if hi == w {
-        o.qxa[w] = qx[w] * if qx[w] > 0.0 { s[w - 1] } else { 1.0 };
-    }
-    {
-        let len = hi - lo;
-        let (q, out) = (&qyr[row + lo..row + lo + len], &mut o.qya[lo..lo + len]);
-        let (su, sd) = (&s_up[lo..lo + len], &s[lo..lo + len]);
-        for j in 0..len {
-            out[j] = q[j] * if q[j] > 0.0 { su[j] } else { sd[j] };
-        }
-    }
-    let k_dt = c.dt * c.inv_dx;
-    let rain = c.f.rain_m_s * c.dt;
-    let (t_end, dry, vel) = (c.f.t_end, c.dry, c.vel);
-    let (clo, len) = (cs.range().start, cs.range().len());
-    let mut bout = 0.0_f64;
-    let mut umax = 0_u32;
-    let (mut rain_v, mut drain_v) = (0.0_f64, 0.0_f64);
-    if len > 0 {
-        let hrow = &mut o.hrow[clo..clo + len];
-        let (fw, fe) = (&o.qxa[clo..clo + len], &o.qxa[clo + 1..clo + 1 + len]);
-        let fn_ = &o.qya[clo..clo + len];
-        let qs = &qyr[row + w + clo..row + w + clo + len];
-        let (ss, sdn) = (&s[clo..clo + len], &s_dn[clo..clo + len]);
-        let (md, ms, ar) = (
-            &mut o.mdr[clo..clo + len],
-            &mut o.msr[clo..clo + len],
-            &mut o.arr[clo..clo + len],
-        );
-        for j in 0..len {
-            let fs_ = qs[j] * if qs[j] > 0.0 { ss[j] } else { sdn[j] };
-            let h_old = hrow[j];
-            let h = fmax(h_old + k_dt * (fw[j] - fe[j] + fn_[j] - fs_), 0.0);
-            hrow[j] = h;
-            // The step's discharges carried the water present during the step: divide
-            // by the mean depth, so a cell drained to a film in one step does not report
-            // q / h_film (thousands of m/s) as its speed; speeds count only while the
-            // cell stays above the velocity threshold for the whole step.
-            // One division serves both: when the speed counts, the mean depth exceeds
-            // the velocity threshold anyway.
-            let inv_h = 1.0 / fmax(0.5 * (h + h_old), vel);
-            let u = 0.5 * (fw[j] + fe[j]) * inv_h;
-            let v = 0.5 * (fn_[j] + fs_) * inv_h;
-            let wet = h > dry;
-            let speed = if fmin(h, h_old) > vel {
-                (u * u + v * v).sqrt()
+    let (w, ht, w1) = (c.w, c.ht, c.w + 1);
+    let bb = (b.b0, b.b1);
+    let (b0, b1) = bb;
+    for k in (b0 as isize - 1)..=(b1 as isize + 1) {
+        // Raw faces of row k (x faces only up to row b1; row ht is the south edge).
+        if k >= 0 && k as usize <= ht {
+            let ku = k as usize;
+            let (hb, qyb): (&[f32], &[f32]) = (o.h, o.qy);
+            let yr = &mut b.yr[slot(k) * w..(slot(k) + 1) * w];
+            if ku < ht {
+                let empty: &[f32] = &[];
+                let inp = RawIn {
+                    h_up: if ku > 0 {
+                        row(ku - 1, bb, w, hb, &b.hh, 2)
+                    } else {
+                        empty
+                    },
+                    h: row(ku, bb, w, hb, &b.hh, 2),
+                    h_dn: if ku == 0 && ht > 1 {
+                        row(1, bb, w, hb, &b.hh, 2)
+                    } else {
+                        empty
+                    },
+                    qx: if ku <= b1 {
+                        row(ku, bb, w1, o.qx, &b.hqx, 1)
+                    } else {
+                        empty
+                    },
+                    qy_prev: if ku > 0 {
+                        row(ku - 1, bb, w, qyb, &b.hqy, 2)
+                    } else {
+                        empty
+                    },
+                    qy_this: row(ku, bb, w, qyb, &b.hqy, 2),
+                    qy_next: row(ku + 1, bb, w, qyb, &b.hqy, 2),
+                };
+                let xr = &mut b.xr[slot(k) * w1..(slot(k) + 1) * w1];
+                raw_row::<LIMIT>(c, faces[ku], ku, ku <= b1, &inp, xr, yr);
             } else {
-                0.0
-            };
-            // Transport speed for the next step's CFL: largest face discharge over the
-            // mean depth, floored at the velocity threshold (a cell that drains a film
-            // in one step would otherwise report ~Δx/Δt and shrink the next step
-            // without bound). Non-negative, so its bits order like the value: an
-            // integer max that vectorises.
-            let qm = fmax(
-                fmax(fw[j].abs(), fe[j].abs()),
-                fmax(fn_[j].abs(), fs_.abs()),
+                let h_last = row(ht - 1, bb, w, hb, &b.hh, 2);
+                let h_in = if ht > 1 {
+                    row(ht - 2, bb, w, hb, &b.hh, 2)
+                } else {
+                    h_last
+                };
+                let qy0 = row(ht, bb, w, qyb, &b.hqy, 2);
+                south_row(c, faces[ht - 1], h_last, h_in, qy0, yr);
+            }
+        }
+        // Outflow scales of row k − 1 (old depth: its update comes next iteration).
+        let j = k - 1;
+        if j >= 0 && j >= b0 as isize - 1 && (j as usize) < ht {
+            let ju = j as usize;
+            let (sj, sj1) = (slot(j), slot(j + 1));
+            scale_row(
+                c,
+                cells[ju],
+                &b.xr[sj * w1..(sj + 1) * w1],
+                &b.yr[sj * w..(sj + 1) * w],
+                &b.yr[sj1 * w..(sj1 + 1) * w],
+                row(ju, bb, w, o.h, &b.hh, 2),
+                &mut b.s[sj * w..(sj + 1) * w],
             );
-            umax = umax.max((qm * inv_h).to_bits());
-            md[j] = fmax(md[j], h);
-            ms[j] = fmax(ms[j], speed);
-            ar[j] = if wet & (ar[j] < 0.0) { t_end } else { ar[j] };
         }
-        if rain > 0.0 || drain.is_some() {
-            for (j, hj) in hrow.iter_mut().enumerate() {
-                let i = row + clo + j;
-                let mut h = *hj;
-                if rain > 0.0 {
-                    let add = rain * rain_mult.map_or(1.0, |m| m[i]);
-                    let before = h;
-                    h += add;
-                    rain_v += f64::from(h) - f64::from(before);
-                }
-                if let Some(d) = drain {
-                    let take = (d[i] * c.dt).min(h);
-                    if take > 0.0 {
-                        let before = h;
-                        h = (h - take).max(0.0);
-                        drain_v += f64::from(before) - f64::from(h);
-                    }
-                }
-                *hj = h.max(0.0);
-            }
-        }
-        if r + 1 == c.ht {
-            // South edge outflow, recomputed here so the main loop has no reduction
-            // (a sequential f32 sum would stop it vectorising).
-            for j in 0..len {
-                let fs_ = qs[j] * if qs[j] > 0.0 { ss[j] } else { sdn[j] };
-                bout += f64::from(fs_);
-            }
-        }
-        if clo == 0 {
-            bout -= f64::from(fw[0]);
-        }
-        if clo + len == w {
-            bout += f64::from(fe[len - 1]);
-        }
-        if r == 0 {
-            bout -= fn_.iter().map(|&q| f64::from(q)).sum::<f64>();
-        }
-        let wet_lo = hrow.iter().position(|&d| d > 0.0);
-        let wet_hi = hrow.iter().rposition(|&d| d > 0.0);
-        if let (Some(l), Some(h)) = (wet_lo, wet_hi) {
-            o.st.wet = super::active::Span {
-                lo: (clo + l) as u32,
-                hi: (clo + h + 1) as u32,
+        // Update of row k − 2.
+        let u = k - 2;
+        if u >= b0 as isize {
+            let uu = u as usize;
+            let (su, su1) = (slot(u), slot(u + 1));
+            let s_row = |x: isize| &b.s[slot(x) * w..(slot(x) + 1) * w];
+            let inp = UpdIn {
+                qx: &b.xr[su * w1..(su + 1) * w1],
+                qn: &b.yr[su * w..(su + 1) * w],
+                qs: &b.yr[su1 * w..(su1 + 1) * w],
+                s_up: if uu > 0 { s_row(u - 1) } else { c.ones },
+                s: s_row(u),
+                s_dn: if uu + 1 < ht { s_row(u + 1) } else { c.ones },
             };
+            let l = uu - b0;
+            let mut out = RowOut {
+                hrow: &mut o.h[l * w..(l + 1) * w],
+                qxa: &mut o.qx[l * w1..(l + 1) * w1],
+                qya: &mut o.qy[l * w..(l + 1) * w],
+                mdr: &mut o.md[l * w..(l + 1) * w],
+                msr: &mut o.ms[l * w..(l + 1) * w],
+                arr: &mut o.ar[l * w..(l + 1) * w],
+                st: &mut o.st[l],
+            };
+            update_row(c, &inp, faces[uu], cells[uu], uu, &mut out);
         }
-        o.st.max_h = hrow.iter().copied().fold(0.0, f32::max);
-        o.st.max_wave = f32::from_bits(umax);
     }
-    o.st.boundary_out = bout * f64::from(c.dt) * dx;
-    o.st.rain = rain_v * dx * dx;
-    o.st.drain = drain_v * dx * dx;
 }

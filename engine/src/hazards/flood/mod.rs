@@ -29,6 +29,7 @@
 pub mod active;
 mod control;
 pub mod finite_volume;
+mod li_rows;
 pub mod local_inertial;
 pub mod outputs;
 pub mod plugin;
