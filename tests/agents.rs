@@ -70,6 +70,7 @@ fn route_avoids_a_flooded_road_and_takes_the_longer_dry_one() {
             cells: &cells,
             view: &view,
             closed: &closed,
+            memo: Default::default(),
         };
         plan_trip(&ctx, &lim, a, b).unwrap()
     };
@@ -116,6 +117,7 @@ fn team_replans_when_its_road_floods_mid_trip() {
         cells: &cells,
         view: &view,
         closed: &closed,
+        memo: Default::default(),
     };
     let mut trip = plan_trip(&ctx, &lim, [50.0, 50.0], [450.0, 50.0]).unwrap();
     let mut samples = Vec::new();
@@ -132,6 +134,7 @@ fn team_replans_when_its_road_floods_mid_trip() {
     };
     let ctx_wet = Ctx {
         view: &view_wet,
+        memo: Default::default(),
         ..ctx
     };
     let mut moved = Moved::Moving;
@@ -204,6 +207,7 @@ fn hazmat_team_enters_a_cloud_that_stops_an_unprotected_team() {
         cells: &cells,
         view: &view,
         closed: &closed,
+        memo: Default::default(),
     };
     let (a, b) = ([50.0, 250.0], [450.0, 250.0]);
     assert!(plan_trip(&ctx, &hazmat, a, b).is_some());
@@ -349,6 +353,7 @@ fn walker_detours_around_deep_water_off_road() {
         cells: &cells,
         view: &view,
         closed: &[],
+        memo: Default::default(),
     };
     let walker = TeamLimits {
         road_speed_m_s: 0.0,

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::roads::{EdgeCells, RoadNetwork};
 use super::routing::{EdgeCost, shortest_path};
-use super::view::{HazardView, TeamCost, TeamLimits};
+use super::view::{EdgeMemo, HazardView, TeamCost, TeamLimits};
 use crate::world::GridSpec;
 
 /// Longest access/egress leg a road-only vehicle drives off the network, m.
@@ -92,6 +92,8 @@ pub struct Ctx<'a> {
     pub view: &'a HazardView<'a>,
     /// Closed edges.
     pub closed: &'a [u64],
+    /// Edge factors worked out so far this tick.
+    pub memo: EdgeMemo,
 }
 
 impl<'a> Ctx<'a> {
@@ -108,6 +110,18 @@ impl<'a> Ctx<'a> {
             cells: &st.cells,
             view,
             closed,
+            memo: EdgeMemo::default(),
+        }
+    }
+
+    /// The travel cost of a team with limits `lim` in this tick.
+    pub fn cost(&self, lim: &TeamLimits) -> TeamCost<'_> {
+        TeamCost {
+            view: self.view,
+            cells: self.cells,
+            limits: *lim,
+            closed: self.closed,
+            memo: Some(&self.memo),
         }
     }
 }
@@ -243,12 +257,7 @@ pub fn plan_trip(ctx: &Ctx<'_>, lim: &TeamLimits, from: [f64; 2], to: [f64; 2]) 
         }
     }
     if lim.road_speed_m_s > 0.0 && !ctx.net.nodes.is_empty() {
-        let cost = TeamCost {
-            view: ctx.view,
-            cells: ctx.cells,
-            limits: *lim,
-            closed: ctx.closed,
-        };
+        let cost = ctx.cost(lim);
         let starts = nearest_nodes(ctx.net, from, CANDIDATES);
         let ends = nearest_nodes(ctx.net, to, CANDIDATES);
         for &s in &starts {
@@ -362,12 +371,7 @@ pub fn advance(
         }
         let road_speed = match leg {
             Leg::Road { edge, .. } => {
-                let cost = TeamCost {
-                    view: ctx.view,
-                    cells: ctx.cells,
-                    limits: *lim,
-                    closed: ctx.closed,
-                };
+                let cost = ctx.cost(lim);
                 let Some(f) = cost.edge_factor(*edge) else {
                     return (Moved::Blocked, moved);
                 };

@@ -237,6 +237,48 @@ impl TeamLimits {
     }
 }
 
+/// Speed factors of road edges already worked out this tick, per kind of team (its
+/// wading depth and protection decide the factor): NaN = not yet, negative = blocked.
+#[derive(Default)]
+pub struct EdgeMemo {
+    slots: std::cell::RefCell<Vec<((u64, PpeLevel), Vec<f32>)>>,
+}
+
+impl EdgeMemo {
+    fn get(
+        &self,
+        lim: &TeamLimits,
+        edge: usize,
+        n: usize,
+        f: impl FnOnce() -> Option<f64>,
+    ) -> Option<f64> {
+        let key = (lim.max_wading_depth_m.to_bits(), lim.ppe);
+        let k = {
+            let mut slots = self.slots.borrow_mut();
+            match slots.iter().position(|s| s.0 == key) {
+                Some(k) => k,
+                None => {
+                    slots.push((key, vec![f32::NAN; n]));
+                    slots.len() - 1
+                }
+            }
+        };
+        let v = self.slots.borrow()[k]
+            .1
+            .get(edge)
+            .copied()
+            .unwrap_or(f32::NAN);
+        if !v.is_nan() {
+            return (v >= 0.0).then_some(f64::from(v));
+        }
+        let r = f().map(|x| x as f32);
+        if let Some(slot) = self.slots.borrow_mut()[k].1.get_mut(edge) {
+            *slot = r.unwrap_or(-1.0);
+        }
+        r.map(f64::from)
+    }
+}
+
 /// Travel cost of a team on the road network under the hazards of the tick.
 pub struct TeamCost<'a> {
     /// Hazards.
@@ -247,11 +289,23 @@ pub struct TeamCost<'a> {
     pub limits: TeamLimits,
     /// Closed edges (bit per edge).
     pub closed: &'a [u64],
+    /// Factors worked out earlier in the tick, if shared.
+    pub memo: Option<&'a EdgeMemo>,
 }
 
 impl TeamCost<'_> {
-    /// Speed factor along `edge` (smallest over its cells), `None` if blocked.
+    /// Speed factor along `edge` (smallest over its cells, rounded to f32 so memoised
+    /// and fresh look-ups agree), `None` if blocked.
     pub fn edge_factor(&self, edge: u32) -> Option<f64> {
+        match self.memo {
+            Some(m) => m.get(&self.limits, edge as usize, self.cells.len(), || {
+                self.edge_factor_now(edge)
+            }),
+            None => self.edge_factor_now(edge).map(|x| f64::from(x as f32)),
+        }
+    }
+
+    fn edge_factor_now(&self, edge: u32) -> Option<f64> {
         let e = edge as usize;
         if self
             .closed

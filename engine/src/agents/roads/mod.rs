@@ -188,6 +188,16 @@ pub struct EdgeCells {
 }
 
 impl EdgeCells {
+    /// Number of edges.
+    pub fn len(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    /// True when there are no edges.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Cells under edge `e`.
     pub fn of(&self, e: u32) -> &[u32] {
         let e = e as usize;
