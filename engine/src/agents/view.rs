@@ -241,8 +241,11 @@ impl TeamLimits {
 /// wading depth and protection decide the factor): NaN = not yet, negative = blocked.
 #[derive(Default)]
 pub struct EdgeMemo {
-    slots: std::cell::RefCell<Vec<((u64, PpeLevel), Vec<f32>)>>,
+    slots: std::cell::RefCell<Vec<MemoSlot>>,
 }
+
+/// Factors of one kind of team: (wading depth bits, protection) and one value per edge.
+type MemoSlot = ((u64, PpeLevel), Vec<f32>);
 
 impl EdgeMemo {
     fn get(
