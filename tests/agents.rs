@@ -390,3 +390,50 @@ fn walker_detours_around_deep_water_off_road() {
         "walked through water"
     );
 }
+
+/// People per cell from an ASCII grid become one group per 5 × 5 block, at the
+/// population-weighted centre of the block; the total is kept exactly.
+#[test]
+fn population_raster_becomes_block_groups() {
+    use drillsim_engine::agents::state::Response;
+    let dir = tempfile::tempdir().unwrap();
+    // 10 × 10 cells of 10 m at (0, 0): 3 people in every cell of the north-west block,
+    // 10 people in one cell (col 7, row 8) of the south-east block, nodata elsewhere.
+    let mut asc = String::from(
+        "ncols 10\nnrows 10\nxllcorner 0\nyllcorner 0\ncellsize 10\nNODATA_value -9999\n",
+    );
+    for r in 0..10 {
+        let row: Vec<String> = (0..10)
+            .map(|c| match (c, r) {
+                (c, r) if c < 5 && r < 5 => "3".to_string(),
+                (7, 8) => "10".to_string(),
+                _ => "-9999".to_string(),
+            })
+            .collect();
+        asc.push_str(&row.join(" "));
+        asc.push('\n');
+    }
+    std::fs::write(dir.path().join("people.asc"), asc).unwrap();
+    let text = r#"Scenario(
+    meta: (name: "population raster"),
+    run: (duration_s: 60.0, tick_s: 10.0),
+    map: (width: 10, height: 10, cell_size_m: 10.0, terrain: Flat(elevation_m: 5.0)),
+    facilities: [Shelter(site: (id: "s", location_xy_m: (50.0, 50.0)), capacity: 500)],
+    population: [Raster((id: "town", path: "people.asc", block_cells: 5,
+                         action: Evacuate(shelter: Some("s"))))],
+)"#;
+    let loaded =
+        drillsim_engine::scenario::parse(text, "pop.ron", dir.path().to_path_buf()).unwrap();
+    let sim = drillsim_engine::Simulation::from_scenario(loaded, Default::default()).unwrap();
+    let r = sim.world().resource::<Response>();
+    assert_eq!(r.groups.len(), 2);
+    // Block (0, 0) is rows 0–4 (north) × cols 0–4: 25 cells × 3 = 75 people, centred at
+    // x = 25 m, y = 100 − 25 = 75 m. Block (1, 1): 10 people at the centre of (7, 8):
+    // x = 75 m, y = 100 − 85 = 15 m. Exact arithmetic.
+    assert_eq!(r.groups[0].id, "town#1");
+    assert!((r.groups[0].people - 75.0).abs() < 1e-9);
+    assert!((r.groups[0].pos[0] - 25.0).abs() < 1e-9 && (r.groups[0].pos[1] - 75.0).abs() < 1e-9);
+    assert!((r.groups[1].people - 10.0).abs() < 1e-9);
+    assert!((r.groups[1].pos[0] - 75.0).abs() < 1e-9 && (r.groups[1].pos[1] - 15.0).abs() < 1e-9);
+    assert_eq!(r.groups[1].shelter, Some(0));
+}
