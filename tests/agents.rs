@@ -437,3 +437,43 @@ fn population_raster_becomes_block_groups() {
     assert!((r.groups[1].pos[0] - 75.0).abs() < 1e-9 && (r.groups[1].pos[1] - 15.0).abs() < 1e-9);
     assert_eq!(r.groups[1].shelter, Some(0));
 }
+
+/// A road closed by the controller (as an inject will) is avoided like a flooded one.
+#[test]
+fn closed_road_is_avoided() {
+    let (spec, net) = town();
+    let lim = ambulance();
+    let cells = net.edge_cells(&spec);
+    let dry = vec![0.0f32; spec.len()];
+    let view = HazardView {
+        spec: Some(spec),
+        depth: Some(&dry),
+        ..HazardView::default()
+    };
+    // Close the bottom-street edge between x = 250 and 350 m.
+    let mut closed = vec![0u64; net.edges.len().div_ceil(64)];
+    let e = (0..net.edges.len())
+        .find(|&e| {
+            let a = &net.nodes[net.edges[e].from as usize];
+            let b = &net.nodes[net.edges[e].to as usize];
+            a.y == 50.0 && b.y == 50.0 && a.x.min(b.x) == 250.0
+        })
+        .unwrap();
+    closed[e / 64] |= 1 << (e % 64);
+    let ctx = Ctx {
+        spec,
+        net: &net,
+        cells: &cells,
+        view: &view,
+        closed: &closed,
+        memo: Default::default(),
+    };
+    let trip = plan_trip(&ctx, &lim, [50.0, 50.0], [450.0, 50.0]).unwrap();
+    assert!(
+        trip.legs
+            .iter()
+            .all(|l| !matches!(l, Leg::Road { edge, .. } if *edge as usize == e))
+    );
+    // Hand sum: around one block, 400 + 2 × 100 m.
+    assert!((road_length(&net, &trip.legs) - 600.0).abs() < 1e-6);
+}

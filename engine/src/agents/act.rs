@@ -4,7 +4,8 @@
 //!
 //! ## Model
 //! - Leak sealing takes the preset's `stop_leak_min` once on scene; the release stops
-//!   then (puffs already released keep dispersing).
+//!   then (puffs already released keep dispersing). Labour-bound work (leaks,
+//!   decontamination, sandbags) scales with the crew relative to the preset's crew.
 //! - Fireline ("anchor and flank", NWCG PMS 410-1): from the anchor at the fire's origin,
 //!   each crew or dozer builds a line parallel to the spread direction along alternate
 //!   flanks, two cells outside the burned area, at the production rates of
@@ -326,7 +327,8 @@ pub fn act(
                 }
                 match r.tasks[k].kind {
                     TaskKind::StopLeak(_) => {
-                        r.teams[i].phase = Phase::Working(t + ty.stop_leak_min * 60.0);
+                        let crew = crew_factor(ty.crew, r.teams[i].crew);
+                        r.teams[i].phase = Phase::Working(t + ty.stop_leak_min * 60.0 / crew);
                     }
                     TaskKind::Sandbag(_) => {
                         // Bags come from the nearest depot with stock, else the team's own.
@@ -348,12 +350,14 @@ pub fn act(
                             r.sites[d].sandbags -= n;
                         }
                         r.tasks[k].remaining -= n;
-                        r.teams[i].phase = Phase::Working(t + n / ty.sandbags_h.max(1e-9) * 3600.0);
+                        let rate = ty.sandbags_h * crew_factor(ty.crew, r.teams[i].crew);
+                        r.teams[i].phase = Phase::Working(t + n / rate.max(1e-9) * 3600.0);
                     }
                     TaskKind::Decontaminate(_) => {
                         // Decontamination corridor: the team's rate, people per hour.
                         let n = r.tasks[k].remaining;
-                        let h = n / ty.decon_people_h.max(1e-9);
+                        let rate = ty.decon_people_h * crew_factor(ty.crew, r.teams[i].crew);
+                        let h = n / rate.max(1e-9);
                         r.teams[i].load = n;
                         r.tasks[k].remaining = 0.0;
                         r.teams[i].phase = Phase::Working(t + h * 3600.0);
@@ -562,6 +566,12 @@ pub fn act(
         }
     }
     r.put_masks(masks);
+}
+
+/// Work rate of a team with `crew` people relative to its preset's `preset_crew`
+/// (labour-bound tasks scale with hands: leak sealing, decontamination, sandbagging).
+fn crew_factor(preset_crew: u32, crew: u32) -> f64 {
+    f64::from(crew.max(1)) / f64::from(preset_crew.max(1))
 }
 
 /// Takes team `i` off task `k`.
