@@ -8,7 +8,6 @@
 use std::path::Path;
 
 use drillsim_engine::hazards::fire::FireHazards;
-use drillsim_engine::sim::events::EventKind;
 use drillsim_engine::world::grid::{Grid, GridSpec};
 use drillsim_engine::world::raster::write_ascii;
 use drillsim_engine::{RunConfig, Simulation};
@@ -34,8 +33,29 @@ fn write(dir: &Path, name: &str, w: usize, h: usize, f: impl FnMut(usize, usize)
     .unwrap();
 }
 
-/// A 40 × 40 flat scenario with a west wind of `wind` m/s and the given fire section body.
+/// A 40 × 40 flat scenario with a west wind of `wind` m/s and the given fire section body,
+/// run to the end.
 fn scenario(dir: &Path, duration_s: f64, wind: f64, fire: &str) -> Simulation {
+    let mut sim = build(dir, duration_s, wind, fire).unwrap();
+    sim.run_to_end(|_| {});
+    sim
+}
+
+/// The located error of a scenario whose fire inputs are refused when the run is built
+/// (and by `drillsim validate`).
+fn refused(dir: &Path, fire: &str) -> String {
+    match build(dir, 600.0, 5.0, fire) {
+        Ok(_) => panic!("the scenario should be refused"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn build(
+    dir: &Path,
+    duration_s: f64,
+    wind: f64,
+    fire: &str,
+) -> Result<Simulation, drillsim_engine::scenario::ScenarioError> {
     let text = format!(
         r#"Scenario(
     meta: (name: "fire rasters", description: "test", language: "en"),
@@ -59,26 +79,11 @@ fn scenario(dir: &Path, duration_s: f64, wind: f64, fire: &str) -> Simulation {
     );
     let loaded =
         drillsim_engine::scenario::parse(&text, "fire_rasters.ron", dir.to_path_buf()).unwrap();
-    let mut sim = Simulation::from_scenario(loaded, RunConfig::default()).unwrap();
-    sim.run_to_end(|_| {});
-    sim
+    Simulation::from_scenario(loaded, RunConfig::default())
 }
 
 fn fires(sim: &Simulation) -> &FireHazards {
     sim.world().resource::<FireHazards>()
-}
-
-/// The message of the `HazardEnded` event that reports a fire that could not be built.
-fn build_failure(sim: &Simulation) -> String {
-    assert!(
-        fires(sim).fires.is_empty(),
-        "the fire should not have been built"
-    );
-    sim.events()
-        .iter()
-        .find(|e| e.kind == EventKind::HazardEnded)
-        .map(|e| e.message.clone())
-        .expect("a HazardEnded event")
 }
 
 #[test]
@@ -161,13 +166,7 @@ fn canopy_layers_give_crown_fire_only_under_canopy() {
 fn wrong_size_is_reported_at_the_field() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "fuel.asc", 30, N, |_, _| 102.0);
-    let sim = scenario(
-        dir.path(),
-        600.0,
-        5.0,
-        r#"fuel_raster: Some((path: "fuel.asc")),"#,
-    );
-    let msg = build_failure(&sim);
+    let msg = refused(dir.path(), r#"fuel_raster: Some((path: "fuel.asc")),"#);
     assert!(msg.contains("hazards[0].fuel_raster.path"), "{msg}");
     assert!(msg.contains("30×40 cells"), "{msg}");
     assert!(msg.contains("fire_rasters.ron:"), "not located: {msg}");
@@ -180,13 +179,7 @@ fn unknown_fuel_codes_are_reported_with_their_cells() {
     write(dir.path(), "fuel.asc", N, N, |c, r| {
         if c == 7 && r > 30 { 57.0 } else { 102.0 }
     });
-    let sim = scenario(
-        dir.path(),
-        600.0,
-        5.0,
-        r#"fuel_raster: Some((path: "fuel.asc")),"#,
-    );
-    let msg = build_failure(&sim);
+    let msg = refused(dir.path(), r#"fuel_raster: Some((path: "fuel.asc")),"#);
     insta::assert_snapshot!(msg);
     // An explicit legend entry fixes it.
     let sim = scenario(
@@ -204,10 +197,8 @@ fn canopy_values_out_of_range_and_missing_files_are_reported() {
     write(dir.path(), "cc.asc", N, N, |c, _| {
         if c == 5 { 150.0 } else { 50.0 }
     });
-    let sim = scenario(
+    let msg = refused(
         dir.path(),
-        600.0,
-        5.0,
         r#"canopy_layers: Some((
                 cover_pct: Raster((path: "cc.asc")),
                 height_m: Raster((path: "missing.asc")),
@@ -215,7 +206,6 @@ fn canopy_values_out_of_range_and_missing_files_are_reported() {
                 bulk_density_kg_m3: Constant(0.1),
             )),"#,
     );
-    let msg = build_failure(&sim);
     assert!(
         msg.contains("hazards[0].canopy_layers.cover_pct.Raster.path"),
         "{msg}"

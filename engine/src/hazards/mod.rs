@@ -11,6 +11,43 @@ pub mod gas;
 use crate::scenario::types::HazardSpec;
 use crate::sim::SimBuilder;
 
+/// Checks hazard inputs that live in files (fuel and canopy rasters), located in the
+/// scenario, so `drillsim validate` and a run refuse them instead of dropping the hazard.
+pub fn check_inputs(
+    loaded: &crate::scenario::LoadedScenario,
+    terrain: &crate::world::terrain::Terrain,
+) -> Vec<crate::scenario::problem::Problem> {
+    let mut out = Vec::new();
+    for (i, h) in loaded.scenario.hazards.iter().enumerate() {
+        let HazardSpec::WildlandFire(spec) = h else {
+            continue;
+        };
+        let path = format!("hazards[{i}]");
+        if let Some(fr) = &spec.fuel_raster {
+            let mut catalog = match fire::fuel::FuelCatalog::load_builtin() {
+                Ok(c) => c,
+                Err(_) => continue,
+            };
+            if let Some(f) = &spec.custom_fuels
+                && let Ok(text) = std::fs::read_to_string(loaded.resolve(f))
+            {
+                let _ = catalog.add_ron(&text, f);
+            }
+            if let Err(p) =
+                fire::layers::read_fuel_raster(fr, loaded, &path, terrain.spec, &catalog)
+            {
+                out.extend(p);
+            }
+        }
+        if let Some(l) = &spec.canopy_layers
+            && let Err(p) = fire::layers::read_canopy_layers(l, loaded, &path, terrain.spec)
+        {
+            out.extend(p);
+        }
+    }
+    out
+}
+
 /// Adds the systems and state of every hazard in the scenario to a run.
 pub fn install(builder: &mut SimBuilder<'_>) {
     let scenario = builder.scenario();

@@ -163,6 +163,10 @@ impl Simulation {
     /// Builds a run of a loaded scenario: terrain, resources and the schedule.
     pub fn from_scenario(loaded: LoadedScenario, config: RunConfig) -> Result<Self, ScenarioError> {
         let terrain = build_terrain(&loaded)?;
+        let problems = crate::hazards::check_inputs(&loaded, &terrain);
+        if !problems.is_empty() {
+            return Err(loaded.diagnose(problems));
+        }
         let scenario_hash = loaded.text_hash();
         let file = loaded.file.clone();
         let run = loaded.scenario.run.clone();
