@@ -24,9 +24,8 @@ pub fn check_inputs(
         };
         let path = format!("hazards[{i}]");
         if let Some(fr) = &spec.fuel_raster {
-            let mut catalog = match fire::fuel::FuelCatalog::load_builtin() {
-                Ok(c) => c,
-                Err(_) => continue,
+            let Ok(mut catalog) = fire::fuel::FuelCatalog::load_builtin() else {
+                continue;
             };
             if let Some(f) = &spec.custom_fuels
                 && let Ok(text) = std::fs::read_to_string(loaded.resolve(f))
