@@ -302,8 +302,10 @@ mod tests {
         };
         e.accumulate(&samples, &view, &toxic, setting, |_| 0.0);
         // Hand integral: 2e-3 kg/m³ = 2000 mg/m³ for 30 s (three cells × 10 s):
-        // 2000² × 30 / 60 = 2e6 (mg/m³)²·min. Exact arithmetic, 1e-9 relative.
-        let expect = 2000f64.powi(2) * 30.0 / 60.0;
+        // 2000² × 30 / 60 = 2e6 (mg/m³)²·min, with the field's f32 value of 2e-3.
+        // Tolerance 1e-9 relative: a few f64 operations.
+        let c = f64::from(2e-3f32) * 1e6;
+        let expect = c * c * 30.0 / 60.0;
         assert!(
             (e.toxic[0].load / expect - 1.0).abs() < 1e-9,
             "{}",
