@@ -29,6 +29,7 @@ fn spec(chemical: &str, source: Release) -> ChemicalReleaseSpec {
         location_xy_m: [0.0, 0.0],
         release_height_m: 1.0,
         start_s: 0.0,
+        dormant: false,
         stability: Some(Stability::D),
         roughness_m: 0.03,
         receptor_height_m: 1.5,

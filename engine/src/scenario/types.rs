@@ -68,6 +68,40 @@ impl HazardSpec {
             Self::ChemicalRelease(s) => s.check(path, out),
         }
     }
+
+    /// True when the hazard waits for an inject or chain link to start it.
+    pub fn dormant(&self) -> bool {
+        match self {
+            Self::Flood(_) => false,
+            Self::WildlandFire(s) => s.dormant,
+            Self::ChemicalRelease(s) => s.dormant,
+        }
+    }
+
+    /// Name by which injects, chains and events refer to hazard `i` of the scenario:
+    /// its `name`, else the chemical (releases), `fire<k>` (fires, k counting fires)
+    /// or `flood` (`flood<k>` after the first).
+    pub fn labels(hazards: &[Self]) -> Vec<String> {
+        let (mut fires, mut floods) = (0usize, 0usize);
+        hazards
+            .iter()
+            .map(|h| match h {
+                Self::Flood(_) => {
+                    floods += 1;
+                    if floods == 1 {
+                        "flood".to_owned()
+                    } else {
+                        format!("flood{}", floods - 1)
+                    }
+                }
+                Self::WildlandFire(s) => {
+                    fires += 1;
+                    s.name.clone().unwrap_or_else(|| format!("fire{}", fires - 1))
+                }
+                Self::ChemicalRelease(s) => s.name.clone().unwrap_or_else(|| s.chemical.clone()),
+            })
+            .collect()
+    }
 }
 
 pub use crate::agents::spec::{FacilitySpec, ForceSpec, PopulationSpec};

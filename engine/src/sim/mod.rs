@@ -9,6 +9,7 @@
 //! [`Simulation::from_scenario`] fail, so nondeterministic orderings cannot creep in.
 //! Hazards sub-step with their own stable time step inside each tick.
 
+pub mod activation;
 pub mod clock;
 pub mod events;
 pub mod inputs;
@@ -214,6 +215,7 @@ impl Simulation {
                 .in_set(SimSet::Metrics),
         );
         let weather = WeatherNow::at(&loaded.scenario.weather, 0.0);
+        let loaded_hazards = loaded.scenario.hazards.clone();
         world.insert_resource(terrain);
         world.insert_resource(ScenarioRes(Arc::new(loaded)));
         world.insert_resource(RunInfo {
@@ -224,6 +226,10 @@ impl Simulation {
         world.insert_resource(RngStreams::new(seed, config.run_index));
         world.insert_resource(weather);
         world.insert_resource(WeatherWatch::default());
+        world.insert_resource(inputs::WeatherOverride::default());
+        world.insert_resource(activation::HazardActivation::from_hazards(
+            &loaded_hazards,
+        ));
         world.insert_resource(EventLog::default());
         world.insert_resource(MetricsRow::default());
         world.insert_resource(TimeSeries::new(run.outputs.timeseries_interval_s));
@@ -239,6 +245,8 @@ impl Simulation {
             b.snapshot_resource::<RngStreams>("rng");
             b.snapshot_resource::<WeatherNow>("weather");
             b.snapshot_resource::<WeatherWatch>("weather_watch");
+            b.snapshot_resource::<inputs::WeatherOverride>("weather_override");
+            b.snapshot_resource::<activation::HazardActivation>("activation");
             b.snapshot_resource::<EventLog>("events");
             b.snapshot_resource::<TimeSeries>("timeseries");
             b.schedule

@@ -39,6 +39,7 @@ use super::suppression::anderson_equivalent;
 use crate::scenario::LoadedScenario;
 use crate::scenario::check::FUEL_CODES;
 use crate::scenario::types::LandCover;
+use crate::sim::activation::HazardActivation;
 use crate::sim::clock::SimClock;
 use crate::sim::events::{EventKind, EventLog};
 use crate::sim::metrics::MetricsRow;
@@ -106,6 +107,33 @@ pub struct FireInstance {
     /// Anderson (1982) model of each catalogue index of `sim` (fireline production rates).
     #[serde(default)]
     pub anderson_models: Vec<u16>,
+    /// Index in the scenario's `hazards` list.
+    #[serde(default)]
+    pub hazard_index: usize,
+    /// Ignitions of a dormant fire not yet lit: (cell, time after activation, s).
+    #[serde(default)]
+    pub waiting: Vec<(u32, f64)>,
+}
+
+impl FireInstance {
+    /// Lights a new ignition at `(x, y)` at run time `t_s` (a live inject). Fails outside
+    /// the grid or on a non-burnable cell.
+    pub fn ignite_live(&mut self, x: f64, y: f64, t_s: f64) -> Result<(), FireError> {
+        let spec = self.sim.spec;
+        let (c, r) = spec.cell_at(x, y).ok_or_else(|| {
+            FireError::InvalidInput(format!("ignition ({x:.0}, {y:.0}) is outside the grid"))
+        })?;
+        let i = spec.index(c, r);
+        if self.sim.flags[i] & NONBURN != 0 {
+            return Err(FireError::InvalidInput(format!(
+                "ignition ({x:.0}, {y:.0}) is in a non-burnable cell"
+            )));
+        }
+        self.sim.ignite_cell(c, r, t_s)?;
+        self.ignition_cells.push(i as u32);
+        self.ended = false;
+        Ok(())
+    }
 }
 
 /// All wildland fires of a run (snapshot state `hazard.fire`).
@@ -194,6 +222,7 @@ pub fn build_fire(
     };
     let mut sim = FireSim::new(&land, &catalog, spec.config())?;
     let mut ignition_cells = Vec::new();
+    let mut waiting = Vec::new();
     for ig in &spec.ignitions {
         let (c, r) = terrain.spec.cell_at(ig.x_m, ig.y_m).ok_or_else(|| {
             FireError::InvalidInput(format!(
@@ -212,7 +241,11 @@ pub fn build_fire(
                     .map_or("?", |m| m.code.as_str())
             )));
         }
-        sim.ignite_cell(c, r, ig.time_s)?;
+        if spec.dormant {
+            waiting.push((i as u32, ig.time_s));
+        } else {
+            sim.ignite_cell(c, r, ig.time_s)?;
+        }
         ignition_cells.push(i as u32);
     }
     Ok(FireInstance {
@@ -233,6 +266,8 @@ pub fn build_fire(
             .iter()
             .map(|m| anderson_equivalent(&m.code, m.number))
             .collect(),
+        hazard_index: index,
+        waiting,
     })
 }
 
@@ -288,10 +323,26 @@ pub fn advance_fires(
     clock: Res<'_, SimClock>,
     weather: Res<'_, WeatherNow>,
     mut rng: ResMut<'_, RngStreams>,
+    activation: Option<Res<'_, HazardActivation>>,
     mut fires: ResMut<'_, FireHazards>,
     mut log: ResMut<'_, EventLog>,
 ) {
     let (t, dt) = (clock.t_s(), clock.dt_s());
+    for fire in &mut fires.fires {
+        if fire.waiting.is_empty() {
+            continue;
+        }
+        let Some(off) = activation.as_ref().and_then(|a| a.offset_s(fire.hazard_index)) else {
+            continue;
+        };
+        let w = fire.sim.spec.width;
+        for (cell, after) in std::mem::take(&mut fire.waiting) {
+            let c = cell as usize;
+            if let Err(e) = fire.sim.ignite_cell(c % w, c / w, (off + after).max(t)) {
+                log.push(t, EventKind::HazardEnded, &fire.id, format!("{e}"));
+            }
+        }
+    }
     let u20 = weather.wind_speed_m_s / U10_PER_U20;
     let from = weather.wind_from_deg;
     for fire in &mut fires.fires {

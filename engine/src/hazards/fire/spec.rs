@@ -74,6 +74,10 @@ pub struct WildlandFireSpec {
     pub name: Option<String>,
     /// Ignition points.
     pub ignitions: Vec<IgnitionSpec>,
+    /// Waits for an inject or disaster-chain link to start it; ignition times then count
+    /// from that moment.
+    #[serde(default)]
+    pub dormant: bool,
     /// Fuel moisture scenario.
     pub moisture: FuelMoisture,
     /// Foliar moisture content, %.

@@ -32,6 +32,7 @@ use super::release::{ChemEvent, ChemicalReleaseModel, ChemicalReleaseSpec};
 use super::stability::{Stability, turner_class};
 use crate::hazards::chemicals::{ChemicalLibrary, kg_m3_to_ppm};
 use crate::scenario::types::{StabilitySpec, Weather};
+use crate::sim::activation::HazardActivation;
 use crate::sim::clock::SimClock;
 use crate::sim::events::{EventKind, EventLog};
 use crate::sim::metrics::MetricsRow;
@@ -127,11 +128,35 @@ fn build_release(
     GasRelease {
         hazard_index: i,
         label,
-        start_s: spec.start_s,
+        // A dormant release waits (infinitely late) until the exercise layer starts it.
+        start_s: if spec.dormant {
+            f64::INFINITY
+        } else {
+            spec.start_s
+        },
         model,
         started: false,
         follow_weather_stability: spec.stability.is_none(),
     }
+}
+
+/// Adds a release during the run (a trainer's live inject) as hazard `index`, starting
+/// `spec.start_s` after `t_s`. Returns why it could not be built.
+pub fn add_live_release(
+    hz: &mut GasHazards,
+    index: usize,
+    spec: &ChemicalReleaseSpec,
+    t_s: f64,
+    scenario: &crate::scenario::LoadedScenario,
+    terrain: &Terrain,
+) -> Result<(), String> {
+    let mut r = build_release(index, spec, scenario, terrain);
+    if let Err(e) = &r.model {
+        return Err(e.clone());
+    }
+    r.start_s = t_s + spec.start_s;
+    hz.releases.push(r);
+    Ok(())
 }
 
 /// Adds the chemical releases `specs` (hazard index, spec) to the run.
@@ -172,10 +197,19 @@ pub fn advance_gas(
     scenario: Res<'_, ScenarioRes>,
     clock: Res<'_, SimClock>,
     weather: Res<'_, WeatherNow>,
+    activation: Option<Res<'_, HazardActivation>>,
     mut hz: ResMut<'_, GasHazards>,
     mut log: ResMut<'_, EventLog>,
 ) {
     let (t0, t1) = (clock.t_s(), clock.t_end_s());
+    for r in &mut hz.releases {
+        if !r.start_s.is_finite()
+            && let Ok(m) = &r.model
+            && let Some(off) = activation.as_ref().and_then(|a| a.offset_s(r.hazard_index))
+        {
+            r.start_s = off + m.spec().start_s;
+        }
+    }
     let (u, v) = wind_uv(weather.wind_speed_m_s, weather.wind_from_deg);
     let class = weather_stability(&scenario.0.scenario.weather.stability, &weather);
     for r in &mut hz.releases {

@@ -91,9 +91,13 @@ pub struct ChemicalReleaseSpec {
     /// Release height, m.
     #[serde(default = "default_release_height")]
     pub release_height_m: f64,
-    /// Time the release begins, s from the start of the run.
+    /// Time the release begins, s from the start of the run (of a dormant release: from
+    /// the moment an inject or chain link starts it).
     #[serde(default)]
     pub start_s: f64,
+    /// Waits for an inject or disaster-chain link to start it (`StartHazard(name)`).
+    #[serde(default)]
+    pub dormant: bool,
     /// Stability class; `None` takes it from the scenario's weather every tick (a fixed
     /// class or Turner's method).
     #[serde(default)]
@@ -553,6 +557,7 @@ mod tests {
             location_xy_m: [0.0, 0.0],
             release_height_m: 1.0,
             start_s: 0.0,
+            dormant: false,
             stability: Some(Stability::D),
             roughness_m: 0.03,
             receptor_height_m: 1.5,
