@@ -45,6 +45,15 @@ pub struct Scenario {
     /// Master scenario events list (MSEL).
     #[serde(default)]
     pub injects: Vec<InjectSpec>,
+    /// Disaster-chain (natech) links.
+    #[serde(default)]
+    pub chains: Vec<crate::exercise::spec::ChainSpec>,
+    /// Exercise objectives with critical tasks.
+    #[serde(default)]
+    pub objectives: Vec<crate::exercise::spec::ObjectiveSpec>,
+    /// Roles, sensors and named places of the exercise.
+    #[serde(default)]
+    pub exercise: Option<crate::exercise::spec::ExerciseSettings>,
 }
 
 /// Hazard sources. Each hazard capability adds its variant here, and an arm to
@@ -96,7 +105,9 @@ impl HazardSpec {
                 }
                 Self::WildlandFire(s) => {
                     fires += 1;
-                    s.name.clone().unwrap_or_else(|| format!("fire{}", fires - 1))
+                    s.name
+                        .clone()
+                        .unwrap_or_else(|| format!("fire{}", fires - 1))
                 }
                 Self::ChemicalRelease(s) => s.name.clone().unwrap_or_else(|| s.chemical.clone()),
             })
@@ -106,9 +117,7 @@ impl HazardSpec {
 
 pub use crate::agents::spec::{FacilitySpec, ForceSpec, PopulationSpec};
 
-/// Injects (filled in by the exercise capability).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum InjectSpec {}
+pub use crate::exercise::spec::InjectSpec;
 
 /// Descriptive metadata.
 #[derive(Clone, Debug, Serialize, Deserialize)]

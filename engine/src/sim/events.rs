@@ -50,6 +50,25 @@ pub enum EventKind {
     TeamCasualty,
     /// A wildland fire stopped spreading.
     FireContained,
+    /// An inject of the MSEL (or a live one) was delivered.
+    InjectFired,
+    /// A disaster-chain link's threshold was reached and its draw succeeded; the
+    /// consequence follows after the link's delay.
+    ChainTriggered,
+    /// A chain link's threshold was reached but its draw failed (controller only).
+    ChainHeld,
+    /// A chain link's consequence happened.
+    ChainFired,
+    /// Roads were closed by an inject.
+    RoadClosed,
+    /// Roads were reopened by an inject.
+    RoadReopened,
+    /// A team stood down (made unavailable by an inject).
+    TeamStoodDown,
+    /// A critical task of an objective was met.
+    ObjectiveMet,
+    /// A critical task of an objective can no longer be met.
+    ObjectiveFailed,
 }
 
 /// One logged fact.
