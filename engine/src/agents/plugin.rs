@@ -149,6 +149,18 @@ fn raster_blocks(
     Ok(out)
 }
 
+/// What agents need to know of a release's chemical: probit, team limit (AEGL-2) and the
+/// level at which people are warned (the lowest level of concern).
+pub fn toxic_data(m: &crate::hazards::gas::release::ChemicalReleaseModel) -> ToxicData {
+    let probit = m.chemical().toxicity.as_ref().and_then(|t| t.probit);
+    ToxicData {
+        probit,
+        n: probit.map_or(1.0, |p| p.n),
+        injury_kg_m3: team_limit(m.levels()).unwrap_or(f64::INFINITY),
+        warn_kg_m3: m.levels().last().map_or(f64::INFINITY, |l| l.threshold),
+    }
+}
+
 /// Adds the agents capability to a run. Errors (unknown preset or facility, unreadable
 /// roads) are located in the scenario file.
 pub fn install(b: &mut SimBuilder<'_>) -> Result<(), ScenarioError> {
@@ -378,15 +390,7 @@ pub fn install(b: &mut SimBuilder<'_>) -> Result<(), ScenarioError> {
                     .releases
                     .iter()
                     .filter_map(|r| r.model.as_ref().ok())
-                    .map(|m| {
-                        let probit = m.chemical().toxicity.as_ref().and_then(|t| t.probit);
-                        ToxicData {
-                            probit,
-                            n: probit.map_or(1.0, |p| p.n),
-                            injury_kg_m3: team_limit(m.levels()).unwrap_or(f64::INFINITY),
-                            warn_kg_m3: m.levels().last().map_or(f64::INFINITY, |l| l.threshold),
-                        }
-                    })
+                    .map(toxic_data)
                     .collect();
                 let first = g
                     .releases

@@ -15,6 +15,9 @@ pub enum Rating {
     PartiallyMet,
     /// The target was not met.
     NotMet,
+    /// The situation the task answers never arose (or the run ended before the time
+    /// allowed ran out).
+    NotObserved,
     /// Not decided yet (the run is still going).
     Pending,
 }
@@ -26,15 +29,25 @@ impl Rating {
             Self::Met => "met",
             Self::PartiallyMet => "partly met",
             Self::NotMet => "not met",
+            Self::NotObserved => "not observed",
             Self::Pending => "pending",
         }
     }
 
-    /// The rating of an objective from its critical tasks: met if all are met, not met
-    /// if none is met or partly met, else partly met; pending while any is pending.
+    /// The rating of an objective from its critical tasks (tasks not observed left
+    /// out): met if all are met, not met if none is met or partly met, else partly met;
+    /// pending while any is pending; not observed if no task was.
     pub fn combine(tasks: &[Rating]) -> Rating {
         if tasks.is_empty() || tasks.contains(&Rating::Pending) {
             return Rating::Pending;
+        }
+        let tasks: Vec<Rating> = tasks
+            .iter()
+            .copied()
+            .filter(|r| *r != Rating::NotObserved)
+            .collect();
+        if tasks.is_empty() {
+            return Rating::NotObserved;
         }
         if tasks.iter().all(|r| *r == Rating::Met) {
             Rating::Met

@@ -63,7 +63,8 @@ pub fn install(builder: &mut SimBuilder<'_>) {
     if !floods.is_empty() {
         flood::plugin::install(builder, floods);
     }
-    if !releases.is_empty() {
+    // A scenario with injects keeps a gas model ready for live releases.
+    if !releases.is_empty() || !scenario.scenario.injects.is_empty() {
         gas::plugin::install(builder, releases);
     }
     if !fires.is_empty() {

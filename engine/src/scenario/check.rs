@@ -41,6 +41,7 @@ pub fn check_scenario(s: &Scenario, memory_bytes: u64) -> Vec<Problem> {
         h.check(&index("hazards", i), &mut out);
     }
     crate::agents::check(s, &mut out);
+    crate::exercise::check(s, &mut out);
     out
 }
 

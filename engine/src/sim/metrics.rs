@@ -21,6 +21,14 @@ impl MetricsRow {
     pub fn set(&mut self, name: &'static str, value: f64) {
         self.values.push((name, value));
     }
+
+    /// The values set so far this tick.
+    pub fn values(&self) -> Vec<(String, f64)> {
+        self.values
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), *v))
+            .collect()
+    }
 }
 
 /// The recorded series.

@@ -84,6 +84,8 @@ pub enum MetricsSet {
     ChemFire,
     /// Response (teams, people) columns.
     Agents,
+    /// Objectives and sensors (read the columns above).
+    Exercise,
     /// Appends the row to the time series.
     Record,
 }
@@ -209,6 +211,7 @@ impl Simulation {
                 MetricsSet::Fire,
                 MetricsSet::ChemFire,
                 MetricsSet::Agents,
+                MetricsSet::Exercise,
                 MetricsSet::Record,
             )
                 .chain()
@@ -255,6 +258,7 @@ impl Simulation {
                 .add_systems(metrics::record_row.in_set(MetricsSet::Record));
             crate::hazards::install(&mut b);
             crate::agents::install(&mut b)?;
+            crate::exercise::install(&mut b);
         }
         schedule.initialize(&mut world).map_err(|e| {
             ScenarioError::one(
@@ -394,6 +398,63 @@ impl Simulation {
             f(&self.world, &mut out);
         }
         out
+    }
+
+    /// Queues a live inject (a trainer's wind shift, new release, road block, …): it is
+    /// checked against the scenario now and fires at the start of the next tick, logged
+    /// like a scripted one. Problems come back as located messages.
+    pub fn push_inject(
+        &mut self,
+        inject: crate::exercise::spec::InjectSpec,
+    ) -> Result<(), Vec<crate::scenario::problem::Problem>> {
+        let mut problems = crate::exercise::check_live(&self.scenario().scenario, &inject);
+        let ex = self
+            .world
+            .resource::<crate::exercise::state::ExerciseState>();
+        if ex.inject(&inject.id).is_some() || ex.queued.iter().any(|q| q.id == inject.id) {
+            problems.push(crate::scenario::problem::Problem::new(
+                "inject.id",
+                "an id no other inject uses",
+                format!("\"{}\"", inject.id),
+                "give the live inject a new id, e.g. \"LIVE-3\"",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        self.world
+            .resource_mut::<crate::exercise::state::ExerciseState>()
+            .queued
+            .push(inject);
+        Ok(())
+    }
+
+    /// Fires scripted inject `id` at the start of the next tick, ahead of its time or
+    /// condition. Fails for an unknown or already fired inject.
+    pub fn fire_inject_now(&mut self, id: &str) -> Result<(), String> {
+        let mut ex = self
+            .world
+            .resource_mut::<crate::exercise::state::ExerciseState>();
+        let i = ex.inject(id).ok_or_else(|| format!("no inject \"{id}\""))?;
+        if ex.injects[i].fired_s.is_some() {
+            return Err(format!("inject \"{id}\" has already fired"));
+        }
+        if !ex.forced.contains(&i) {
+            ex.forced.push(i);
+        }
+        Ok(())
+    }
+
+    /// What a role (controller or player) sees now.
+    pub fn role_view(&self, role: crate::exercise::view::Role) -> crate::exercise::view::RoleView {
+        crate::exercise::view::role_view(&self.world, role, self.time_s())
+    }
+
+    /// The exercise record now (injects, chain links, objective ratings with evidence).
+    pub fn exercise_record(&self) -> Option<crate::exercise::record::ExerciseRecord> {
+        let mut rec = crate::exercise::record(&self.world, self.time_s())?;
+        crate::exercise::fill_evidence(&self.world, &mut rec);
+        Some(rec)
     }
 
     /// The complete dynamic state as bytes.

@@ -161,9 +161,6 @@ pub fn add_live_release(
 
 /// Adds the chemical releases `specs` (hazard index, spec) to the run.
 pub fn install(b: &mut SimBuilder<'_>, specs: Vec<(usize, &ChemicalReleaseSpec)>) {
-    if specs.is_empty() {
-        return;
-    }
     let scenario = b.scenario();
     let terrain = b.world.resource::<Terrain>().clone();
     let mut log = Vec::new();
