@@ -227,9 +227,7 @@ impl Simulation {
         world.insert_resource(weather);
         world.insert_resource(WeatherWatch::default());
         world.insert_resource(inputs::WeatherOverride::default());
-        world.insert_resource(activation::HazardActivation::from_hazards(
-            &loaded_hazards,
-        ));
+        world.insert_resource(activation::HazardActivation::from_hazards(&loaded_hazards));
         world.insert_resource(EventLog::default());
         world.insert_resource(MetricsRow::default());
         world.insert_resource(TimeSeries::new(run.outputs.timeseries_interval_s));

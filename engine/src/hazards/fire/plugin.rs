@@ -332,7 +332,10 @@ pub fn advance_fires(
         if fire.waiting.is_empty() {
             continue;
         }
-        let Some(off) = activation.as_ref().and_then(|a| a.offset_s(fire.hazard_index)) else {
+        let Some(off) = activation
+            .as_ref()
+            .and_then(|a| a.offset_s(fire.hazard_index))
+        else {
             continue;
         };
         let w = fire.sim.spec.width;

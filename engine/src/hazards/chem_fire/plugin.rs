@@ -1,0 +1,788 @@
+//! ECS plugin of chemical fires and explosions: one [`ChemFireHazards`] resource holds
+//! every `ChemicalFire` of the scenario and the run's thermal and blast rasters; one
+//! system in [`HazardSet::ChemFire`] (after the gas releases) starts and ends events
+//! (dormant ones when the exercise layer activates them), keeps the current thermal-flux
+//! field, the peak flux, the thermal dose and the peak overpressure, and logs events;
+//! one metrics system adds the `chem_fire_*` columns; outputs are in [`super::outputs`].
+//!
+//! ## Model
+//! Point models of [`super::event`], built when an event starts with the tick's wind,
+//! air temperature and humidity. Fluxes of fires burning at the same time add; the dose
+//! `∫ q^{4/3} dt` (W/m²)^{4/3}·s accumulates per tick with the flux-time-weighted mean
+//! of the tick's fires over the longest burn overlap (exact for one fire). Peak
+//! overpressure is the maximum over explosions. A `CloudIgnition` takes the flammable
+//! mass and centroid of the named release's cloud as it is at the end of the gas step
+//! of the ignition tick ([`super::cloud`]); a flash fire marks cells at ≥ LEL (fatal) and
+//! ≥ ½ LEL (boundary zone) of the release's current concentration field; an explosion is
+//! Baker–Strehlow–Tang at the centroid.
+//!
+//! ## Units
+//! SI inside (W/m², Pa, s, m, kg); rasters in kW/m² and kPa at the output edge.
+//!
+//! ## Assumptions
+//! An event that starts inside a tick burns from its start time; the ignited cloud is not
+//! removed from the dispersion model (its later toxic/flammable field is conservative).
+//! The fatality fraction combines thermal dose (Eisenberg), overpressure (lung
+//! haemorrhage) and the flash-fire footprint (1 inside the LEL) as independent causes.
+//!
+//! ## References
+//! - CCPS (2000), Guidelines for Chemical Process QRA, 2nd ed., §2.2 and §2.3.1.
+//! - CCPS (1994), Guidelines for Evaluating the Characteristics of VCEs, Flash Fires and
+//!   BLEVEs (flash fire: fatal within the LFL; ½ LFL boundary).
+//! - Eisenberg, N. A., Lynch, C. J., Breeding, R. J. (1975), Vulnerability model,
+//!   CG-D-136-75.
+
+use bevy_ecs::prelude::*;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::bleve::Fireball;
+use super::bst::{BstVce, E_STOICH_J_M3};
+use super::cloud::flammable_cloud;
+use super::event::{ActiveSource, Blast, PolarFlux};
+use super::jet_fire::JetFire;
+use super::pool_fire::{PoolFire, burgess_burning_rate};
+use super::spec::{BlastSpec, ChemFireKind, ChemicalFireSpec, IgnitionMode};
+use super::vce::TntEquivalentVce;
+use super::{OVERPRESSURE_LEVELS_PSI, PA_PER_PSI, THERMAL_LEVELS_W_M2};
+use crate::hazards::chemicals::{Chemical, ChemicalLibrary, ppm_to_kg_m3};
+use crate::hazards::gas::plugin::GasHazards;
+use crate::sim::activation::HazardActivation;
+use crate::sim::clock::SimClock;
+use crate::sim::events::{EventKind, EventLog};
+use crate::sim::metrics::MetricsRow;
+use crate::sim::{HazardSet, MetricsSet, SimBuilder};
+use crate::world::terrain::Terrain;
+use crate::world::weather::WeatherNow;
+use crate::world::{Grid, GridSpec};
+
+/// Where an event is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventState {
+    /// Not started (scheduled later or dormant).
+    Waiting,
+    /// Burning (fires) — explosions and flash fires go straight to `Ended`.
+    Burning,
+    /// Over.
+    Ended,
+}
+
+/// How far one level of an event reaches (from the event's own field when it started).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ZoneReach {
+    /// Level name, e.g. "5 kW/m²" or "1 psi".
+    pub level: String,
+    /// Threshold in SI (W/m² or Pa).
+    pub threshold: f64,
+    /// Largest distance of a grid cell centre at or above the level from the origin, m.
+    pub max_distance_m: f64,
+    /// Area at or above it, m².
+    pub area_m2: f64,
+}
+
+/// One fire or explosion of the run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChemFireEvent {
+    /// Index in the scenario's `hazards` list.
+    pub hazard_index: usize,
+    /// Name (events, outputs, injects).
+    pub label: String,
+    /// The scenario spec.
+    pub spec: ChemicalFireSpec,
+    /// The flammable chemical, or why it could not be set up.
+    pub chemical: Result<Chemical, String>,
+    /// Run time it starts, s (infinite while dormant).
+    pub start_s: f64,
+    /// Run time it ends, s (set when it starts; infinite: burns to the end of the run).
+    pub end_s: f64,
+    /// State.
+    pub state: EventState,
+    /// The model, once started (None if there was nothing to burn).
+    pub source: Option<ActiveSource>,
+    /// Centre of the effects (fire position, cloud centroid), m.
+    pub origin_xy_m: [f64; 2],
+    /// Reach of each threat level, from the event's own field at its start.
+    pub zones: Vec<ZoneReach>,
+}
+
+/// All chemical fires and explosions of a run (snapshot state `hazard.chem_fire`).
+#[derive(Clone, Debug, Serialize, Deserialize, Resource)]
+pub struct ChemFireHazards {
+    /// The events in scenario order.
+    pub events: Vec<ChemFireEvent>,
+    /// Thermal flux of the current tick, W/m².
+    pub flux: Grid<f32>,
+    /// Peak thermal flux so far, W/m².
+    pub peak_flux: Grid<f32>,
+    /// Thermal dose ∫q^{4/3}dt, (W/m²)^{4/3}·s.
+    pub dose: Grid<f64>,
+    /// Peak side-on overpressure so far, Pa.
+    pub overpressure: Grid<f32>,
+    /// Flash-fire footprint: 2 at ≥ LEL, 1 at ≥ ½ LEL, else 0.
+    pub flash: Grid<u8>,
+    /// Events radiating during the current tick.
+    pub radiating: Vec<usize>,
+}
+
+impl ChemFireHazards {
+    /// Empty state on `grid` for `events`.
+    pub fn new(grid: GridSpec, events: Vec<ChemFireEvent>) -> Self {
+        Self {
+            events,
+            flux: Grid::filled(grid, 0.0),
+            peak_flux: Grid::filled(grid, 0.0),
+            dose: Grid::filled(grid, 0.0),
+            overpressure: Grid::filled(grid, 0.0),
+            flash: Grid::filled(grid, 0),
+            radiating: Vec::new(),
+        }
+    }
+
+    /// Thermal flux (W/m²) at ground point (x, y) from the fires burning in the current
+    /// tick (evaluated from the point models, so it is defined off the grid too).
+    pub fn thermal_flux_at_w_m2(&self, x: f64, y: f64) -> f64 {
+        self.radiating
+            .iter()
+            .filter_map(|&i| {
+                let e = &self.events[i];
+                e.source.as_ref().map(|s| s.flux_at(e.origin_xy_m, x, y))
+            })
+            .sum()
+    }
+
+    /// Peak side-on overpressure (Pa) at (x, y) of all explosions so far.
+    pub fn overpressure_at_pa(&self, x: f64, y: f64) -> f64 {
+        self.events
+            .iter()
+            .filter(|e| e.state != EventState::Waiting)
+            .filter_map(|e| e.source.as_ref().map(|s| s.overpressure_at(x, y)))
+            .fold(0.0, f64::max)
+    }
+
+    /// Flash-fire zone at (x, y): 2 inside the LEL footprint, 1 in the ½ LEL boundary
+    /// zone, 0 outside (or off the grid).
+    pub fn flash_fire_zone_at(&self, x: f64, y: f64) -> u8 {
+        self.flash.sample(x, y).copied().unwrap_or(0)
+    }
+
+    /// Fatality fraction 0–1 at (x, y) so far (thermal dose, overpressure and flash fire
+    /// as independent causes; 0 off the grid).
+    pub fn fatality_fraction_at(&self, x: f64, y: f64) -> f64 {
+        match self.flux.spec().cell_at(x, y) {
+            Some((c, r)) => self.fatality_cell(self.flux.spec().index(c, r)),
+            None => 0.0,
+        }
+    }
+
+    /// Fatality fraction of cell `k` (row-major index).
+    pub fn fatality_cell(&self, k: usize) -> f64 {
+        let th = probit_fraction(thermal_probit(self.dose.data()[k]));
+        let op = probit_fraction(super::effects::overpressure_probit(f64::from(
+            self.overpressure.data()[k],
+        )));
+        let fl = if self.flash.data()[k] >= 2 { 1.0 } else { 0.0 };
+        1.0 - (1.0 - th) * (1.0 - op) * (1.0 - fl)
+    }
+
+    /// Number of events burning in the current tick.
+    pub fn burning_count(&self) -> usize {
+        self.radiating.len()
+    }
+}
+
+/// Eisenberg probit of a dose in (W/m²)^{4/3}·s (the probit's unit is (kW/m²)^{4/3}·s
+/// = 10⁴ (W/m²)^{4/3}·s).
+pub fn thermal_probit(dose_si: f64) -> f64 {
+    let d = dose_si / 1e4;
+    if d > 0.0 {
+        -14.9 + 2.56 * d.ln()
+    } else {
+        f64::NEG_INFINITY
+    }
+}
+
+/// Probability of a probit value: Φ(Pr − 5).
+pub fn probit_fraction(pr: f64) -> f64 {
+    if pr.is_finite() {
+        0.5 * (1.0 + crate::hazards::gas::erf((pr - 5.0) / std::f64::consts::SQRT_2))
+    } else if pr > 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+fn flammable_chemical(lib: &ChemicalLibrary, name: &str) -> Result<Chemical, String> {
+    let c = lib.find(name).map_err(|e| e.to_string())?;
+    if c.combustion.is_none() {
+        return Err(format!("`{}` is not flammable", c.name));
+    }
+    Ok(c.clone())
+}
+
+/// A waiting event for `spec`, hazard `i`.
+pub fn build_event(i: usize, spec: &ChemicalFireSpec) -> ChemFireEvent {
+    let chemical = ChemicalLibrary::load_builtin()
+        .map_err(|e| e.to_string())
+        .and_then(|lib| flammable_chemical(&lib, &spec.chemical));
+    ChemFireEvent {
+        hazard_index: i,
+        label: spec.name.clone(),
+        spec: spec.clone(),
+        chemical,
+        start_s: if spec.dormant {
+            f64::INFINITY
+        } else {
+            spec.start_s
+        },
+        end_s: f64::INFINITY,
+        state: EventState::Waiting,
+        source: None,
+        origin_xy_m: spec.location_xy_m,
+        zones: Vec::new(),
+    }
+}
+
+/// Adds the chemical fires `specs` (hazard index, spec) to the run.
+pub fn install(b: &mut SimBuilder<'_>, specs: Vec<(usize, &ChemicalFireSpec)>) {
+    if specs.is_empty() {
+        return;
+    }
+    let grid = b.world.resource::<Terrain>().spec;
+    let events: Vec<ChemFireEvent> = specs.into_iter().map(|(i, s)| build_event(i, s)).collect();
+    {
+        let mut log = b.world.resource_mut::<EventLog>();
+        for e in &events {
+            if let Err(err) = &e.chemical {
+                log.push(
+                    0.0,
+                    EventKind::HazardEnded,
+                    e.label.clone(),
+                    format!(
+                        "Chemical fire hazards[{}] ({}) could not be set up and is skipped: {err}",
+                        e.hazard_index, e.label
+                    ),
+                );
+            }
+        }
+    }
+    b.world.insert_resource(ChemFireHazards::new(grid, events));
+    b.snapshot_resource::<ChemFireHazards>("hazard.chem_fire");
+    b.schedule
+        .add_systems(advance_chem_fire.in_set(HazardSet::ChemFire));
+    b.schedule
+        .add_systems(chem_fire_metrics.in_set(MetricsSet::ChemFire));
+    b.add_outputs(super::outputs::chem_fire_outputs);
+}
+
+/// Weather of the tick the models need: wind speed, unit downwind vector, air T, RH.
+#[derive(Clone, Copy, Debug)]
+pub struct TickWeather {
+    /// Wind speed at 10 m, m/s.
+    pub wind_m_s: f64,
+    /// Unit vector the wind blows toward (east, north).
+    pub downwind: [f64; 2],
+    /// Air temperature, K.
+    pub air_t_k: f64,
+    /// Relative humidity 0–1.
+    pub rh: f64,
+}
+
+impl TickWeather {
+    /// From the engine's weather of the tick.
+    pub fn of(w: &WeatherNow) -> Self {
+        let th = w.wind_from_deg.to_radians();
+        Self {
+            wind_m_s: w.wind_speed_m_s,
+            downwind: [-th.sin(), -th.cos()],
+            air_t_k: w.temperature_c + 273.15,
+            rh: (w.relative_humidity_pct / 100.0).clamp(0.0, 1.0),
+        }
+    }
+}
+
+/// Largest distance from `at` to a corner of `grid`, m.
+fn reach_of_grid(grid: &GridSpec, at: [f64; 2]) -> f64 {
+    let (x0, y0) = (grid.origin[0], grid.origin[1]);
+    let (x1, y1) = (x0 + grid.extent_x(), y0 + grid.extent_y());
+    [(x0, y0), (x0, y1), (x1, y0), (x1, y1)]
+        .iter()
+        .map(|&(x, y)| (x - at[0]).hypot(y - at[1]))
+        .fold(0.0, f64::max)
+        + grid.cell_size
+}
+
+fn pool_source(fire: PoolFire, w: &TickWeather, grid: &GridSpec, at: [f64; 2]) -> ActiveSource {
+    ActiveSource::Pool {
+        table: PolarFlux::new(&fire, reach_of_grid(grid, at)),
+        fire,
+        wind_m_s: w.wind_m_s,
+        downwind: w.downwind,
+    }
+}
+
+/// Builds the model of `e` starting now. Returns (source or None, duration s, message).
+pub fn start_event(
+    e: &ChemFireEvent,
+    w: &TickWeather,
+    grid: &GridSpec,
+    gas: Option<&GasHazards>,
+    flash: &mut Grid<u8>,
+) -> (Option<ActiveSource>, f64, [f64; 2], String) {
+    let at = e.spec.location_xy_m;
+    let chem = match &e.chemical {
+        Ok(c) => c,
+        Err(err) => return (None, 0.0, at, format!("not set up: {err}")),
+    };
+    let dhc = chem
+        .combustion
+        .as_ref()
+        .map_or(0.0, |c| c.heat_of_combustion_j_kg);
+    match &e.spec.kind {
+        ChemFireKind::PoolFire {
+            diameter_m,
+            mass_kg,
+            volume_m3,
+            min_thickness_m,
+            duration_s,
+        } => {
+            let inventory_kg = mass_kg.or_else(|| volume_m3.map(|v| v * chem.liquid.density_kg_m3));
+            let d = diameter_m.unwrap_or_else(|| {
+                let v = inventory_kg.unwrap_or(0.0) / chem.liquid.density_kg_m3;
+                (4.0 * v / (std::f64::consts::PI * min_thickness_m)).sqrt()
+            });
+            let fire = PoolFire::new(chem, dhc, d, w.wind_m_s, w.air_t_k, w.rh);
+            let area = 0.25 * std::f64::consts::PI * d * d;
+            let rate = burgess_burning_rate(chem, dhc, w.air_t_k) * area;
+            let dur = duration_s
+                .or_else(|| inventory_kg.map(|m| m / rate.max(1e-12)))
+                .unwrap_or(f64::INFINITY);
+            let msg = format!(
+                "Pool fire of {} ({}) ignited at ({:.0}, {:.0}): diameter {d:.1} m, flame {:.1} m, burning {:.2} kg/s.",
+                chem.name, e.label, at[0], at[1], fire.flame_length_m, rate
+            );
+            (Some(pool_source(fire, w, grid, at)), dur, at, msg)
+        }
+        ChemFireKind::JetFire {
+            rate_kg_s,
+            exit_velocity_m_s,
+            height_m,
+            duration_s,
+            inventory_kg,
+        } => {
+            let j = JetFire::new(
+                *rate_kg_s,
+                dhc,
+                *exit_velocity_m_s,
+                *height_m,
+                w.air_t_k,
+                w.rh,
+            );
+            let dur = duration_s
+                .or_else(|| inventory_kg.map(|m| m / rate_kg_s))
+                .unwrap_or(f64::INFINITY);
+            let msg = format!(
+                "Jet fire of {} ({}) ignited at ({:.0}, {:.0}): {rate_kg_s:.1} kg/s, flame {:.1} m.",
+                chem.name, e.label, at[0], at[1], j.flame_length_m
+            );
+            (Some(ActiveSource::Jet(j)), dur, at, msg)
+        }
+        ChemFireKind::Fireball {
+            mass_kg,
+            burst_pressure_pa,
+        } => {
+            let p = burst_pressure_pa.unwrap_or_else(|| chem.vapour_pressure_pa(w.air_t_k));
+            let f = Fireball::new(*mass_kg, dhc, p);
+            let msg = format!(
+                "BLEVE fireball of {mass_kg:.0} kg {} ({}) at ({:.0}, {:.0}): diameter {:.0} m for {:.1} s.",
+                chem.name, e.label, at[0], at[1], f.diameter_m, f.duration_s
+            );
+            let dur = f.duration_s;
+            (
+                Some(ActiveSource::Fireball(f, w.rh, w.air_t_k)),
+                dur,
+                at,
+                msg,
+            )
+        }
+        ChemFireKind::Explosion { mass_kg, method } => {
+            let blast = match method {
+                BlastSpec::Tnt { efficiency } => {
+                    Blast::Tnt(TntEquivalentVce::new(*mass_kg, dhc, *efficiency))
+                }
+                BlastSpec::Bst {
+                    flame_mach,
+                    congested_volume_m3,
+                } => Blast::Bst(bst(*mass_kg * dhc, *flame_mach, *congested_volume_m3)),
+            };
+            let msg = format!(
+                "Vapour-cloud explosion of {mass_kg:.0} kg {} ({}) at ({:.0}, {:.0}).",
+                chem.name, e.label, at[0], at[1]
+            );
+            let src = ActiveSource::Blast {
+                blast,
+                centre_xy_m: at,
+            };
+            (Some(src), 0.0, at, msg)
+        }
+        ChemFireKind::CloudIgnition { release, mode } => {
+            let Some(m) = gas.and_then(|g| {
+                g.releases
+                    .iter()
+                    .find(|r| &r.label == release)
+                    .and_then(|r| r.model.as_ref().ok())
+            }) else {
+                return (
+                    None,
+                    0.0,
+                    at,
+                    format!(
+                        "Ignition at ({:.0}, {:.0}) ({}) found no cloud of release \"{release}\": nothing burnt.",
+                        at[0], at[1], e.label
+                    ),
+                );
+            };
+            let c = m.chemical();
+            let Some(comb) = c.combustion.as_ref() else {
+                return (
+                    None,
+                    0.0,
+                    at,
+                    format!(
+                        "Ignition ({}): {} is not flammable; nothing burnt.",
+                        e.label, c.name
+                    ),
+                );
+            };
+            let t = m.spec().air_t_k.unwrap_or(w.air_t_k);
+            let lel = ppm_to_kg_m3(comb.lel * 1e6, c.molar_mass_kg_mol, t);
+            let uel = ppm_to_kg_m3(comb.uel * 1e6, c.molar_mass_kg_mol, t);
+            let cloud = flammable_cloud(&m.tracker().puff_shapes(), lel, uel);
+            if cloud.mass_kg <= 0.0 {
+                return (
+                    None,
+                    0.0,
+                    at,
+                    format!(
+                        "Ignition at ({:.0}, {:.0}) ({}): the cloud of \"{release}\" ({:.1} kg airborne) has no part above the LEL; nothing burnt.",
+                        at[0], at[1], e.label, cloud.airborne_kg
+                    ),
+                );
+            }
+            let centre = cloud.centroid_xy_m;
+            match mode {
+                IgnitionMode::FlashFire => {
+                    let field = m.concentration();
+                    for (z, &v) in flash.data_mut().iter_mut().zip(field.data()) {
+                        let v = f64::from(v);
+                        let k = if v >= lel {
+                            2
+                        } else if v >= 0.5 * lel {
+                            1
+                        } else {
+                            0
+                        };
+                        *z = (*z).max(k);
+                    }
+                    let msg = format!(
+                        "Flash fire ({}): the cloud of \"{release}\" ignited at ({:.0}, {:.0}); {:.0} kg of {} between LEL and UEL burnt, centred at ({:.0}, {:.0}).",
+                        e.label, at[0], at[1], cloud.mass_kg, c.name, centre[0], centre[1]
+                    );
+                    (
+                        Some(ActiveSource::Flash {
+                            mass_kg: cloud.mass_kg,
+                        }),
+                        0.0,
+                        centre,
+                        msg,
+                    )
+                }
+                IgnitionMode::Explosion {
+                    flame_mach,
+                    congested_volume_m3,
+                } => {
+                    let b = bst(
+                        cloud.mass_kg * comb.heat_of_combustion_j_kg,
+                        *flame_mach,
+                        *congested_volume_m3,
+                    );
+                    let msg = format!(
+                        "Vapour-cloud explosion ({}): the cloud of \"{release}\" ignited at ({:.0}, {:.0}); {:.0} kg of {} flammable, blast centred at ({:.0}, {:.0}), flame Mach {flame_mach}.",
+                        e.label, at[0], at[1], cloud.mass_kg, c.name, centre[0], centre[1]
+                    );
+                    let src = ActiveSource::Blast {
+                        blast: Blast::Bst(b),
+                        centre_xy_m: centre,
+                    };
+                    (Some(src), 0.0, centre, msg)
+                }
+            }
+        }
+    }
+}
+
+/// BST blast of a cloud with combustion energy `e_cloud_j`, limited to the congested
+/// volume's stoichiometric energy if given.
+fn bst(e_cloud_j: f64, flame_mach: f64, congested_volume_m3: Option<f64>) -> BstVce {
+    let e = congested_volume_m3.map_or(e_cloud_j, |v| (E_STOICH_J_M3 * v).min(e_cloud_j));
+    BstVce::new(e, flame_mach)
+}
+
+/// Reach of each level of `value(x, y)` (thermal W/m² or overpressure Pa) over the grid.
+fn zone_reach(
+    grid: &GridSpec,
+    origin: [f64; 2],
+    levels: &[(String, f64)],
+    value: impl Fn(f64, f64) -> f64,
+) -> Vec<ZoneReach> {
+    let mut out: Vec<ZoneReach> = levels
+        .iter()
+        .map(|(n, t)| ZoneReach {
+            level: n.clone(),
+            threshold: *t,
+            max_distance_m: 0.0,
+            area_m2: 0.0,
+        })
+        .collect();
+    for row in 0..grid.height {
+        for col in 0..grid.width {
+            let [x, y] = grid.cell_center(col, row);
+            let v = value(x, y);
+            let d = (x - origin[0]).hypot(y - origin[1]);
+            for z in out.iter_mut().filter(|z| v >= z.threshold) {
+                z.max_distance_m = z.max_distance_m.max(d);
+                z.area_m2 += grid.cell_area();
+            }
+        }
+    }
+    out
+}
+
+/// Thermal levels (name, W/m²) and overpressure levels (name, Pa).
+pub fn thermal_levels() -> Vec<(String, f64)> {
+    THERMAL_LEVELS_W_M2
+        .iter()
+        .map(|q| (format!("{:.0} kW/m²", q / 1000.0), *q))
+        .collect()
+}
+
+/// Overpressure levels (name, Pa): 8, 3.5, 1 psi.
+pub fn overpressure_levels() -> Vec<(String, f64)> {
+    OVERPRESSURE_LEVELS_PSI
+        .iter()
+        .map(|p| (format!("{p} psi"), p * PA_PER_PSI))
+        .collect()
+}
+
+fn start_due(
+    hz: &mut ChemFireHazards,
+    t1: f64,
+    w: &TickWeather,
+    gas: Option<&GasHazards>,
+    log: &mut EventLog,
+) {
+    let grid = *hz.flux.spec();
+    for k in 0..hz.events.len() {
+        let e = &hz.events[k];
+        if e.state != EventState::Waiting || t1 <= e.start_s + 1e-9 {
+            continue;
+        }
+        let (src, dur, origin, msg) = start_event(e, w, &grid, gas, &mut hz.flash);
+        let (t0, label) = (e.start_s, e.label.clone());
+        let at = e.spec.location_xy_m;
+        let zones = match &src {
+            Some(s) if s.radiates() => zone_reach(&grid, origin, &thermal_levels(), |x, y| {
+                s.flux_at(origin, x, y)
+            }),
+            Some(s @ ActiveSource::Blast { .. }) => {
+                zone_reach(&grid, origin, &overpressure_levels(), |x, y| {
+                    s.overpressure_at(x, y)
+                })
+            }
+            _ => Vec::new(),
+        };
+        if let Some(s @ ActiveSource::Blast { .. }) = &src {
+            let spec = grid;
+            for (k2, v) in hz.overpressure.data_mut().iter_mut().enumerate() {
+                let [x, y] = spec.cell_center(k2 % spec.width, k2 / spec.width);
+                *v = v.max(s.overpressure_at(x, y) as f32);
+            }
+        }
+        log.push_at(t0, EventKind::HazardStarted, label.clone(), msg, at);
+        for z in zones.iter().filter(|z| z.area_m2 > 0.0) {
+            log.push_at(
+                t0,
+                EventKind::LevelExceeded,
+                label.clone(),
+                format!(
+                    "{} reached up to {:.0} m from ({:.0}, {:.0}) ({:.0} m²).",
+                    z.level, z.max_distance_m, origin[0], origin[1], z.area_m2
+                ),
+                origin,
+            );
+        }
+        let e = &mut hz.events[k];
+        e.zones = zones;
+        e.origin_xy_m = origin;
+        e.end_s = t0 + dur;
+        e.state = if src.as_ref().is_some_and(ActiveSource::radiates) {
+            EventState::Burning
+        } else {
+            EventState::Ended
+        };
+        if e.state == EventState::Ended {
+            let what = if src.is_some() {
+                "is over"
+            } else {
+                "did nothing"
+            };
+            log.push_at(
+                t0,
+                EventKind::HazardEnded,
+                label.clone(),
+                format!("{label} {what}."),
+                origin,
+            );
+        }
+        e.source = src;
+    }
+}
+
+/// Starts, burns and ends every event over the tick.
+pub fn advance_chem_fire(
+    clock: Res<'_, SimClock>,
+    weather: Res<'_, WeatherNow>,
+    activation: Option<Res<'_, HazardActivation>>,
+    gas: Option<Res<'_, GasHazards>>,
+    mut hz: ResMut<'_, ChemFireHazards>,
+    mut log: ResMut<'_, EventLog>,
+) {
+    let (t0, t1) = (clock.t_s(), clock.t_end_s());
+    let w = TickWeather::of(&weather);
+    for e in &mut hz.events {
+        if e.state == EventState::Waiting
+            && !e.start_s.is_finite()
+            && let Some(off) = activation.as_ref().and_then(|a| a.offset_s(e.hazard_index))
+        {
+            e.start_s = off + e.spec.start_s;
+        }
+    }
+    start_due(&mut hz, t1, &w, gas.as_deref(), &mut log);
+    let grid = *hz.flux.spec();
+    // Fires burning during [t0, t1): follow the wind, then fields.
+    let mut radiating = Vec::new();
+    let mut overlap = Vec::new();
+    for (k, e) in hz.events.iter_mut().enumerate() {
+        if e.state != EventState::Burning {
+            continue;
+        }
+        let ov = t1.min(e.end_s) - t0.max(e.start_s);
+        if ov <= 0.0 {
+            continue;
+        }
+        if let Some(ActiveSource::Pool {
+            fire,
+            table,
+            wind_m_s,
+            downwind,
+        }) = &mut e.source
+        {
+            *downwind = w.downwind;
+            if (*wind_m_s - w.wind_m_s).abs() > 1e-6
+                && let Ok(chem) = &e.chemical
+            {
+                let dhc = chem
+                    .combustion
+                    .as_ref()
+                    .map_or(0.0, |c| c.heat_of_combustion_j_kg);
+                *fire = PoolFire::new(
+                    chem,
+                    dhc,
+                    fire.diameter_m,
+                    w.wind_m_s,
+                    fire.air_t_k,
+                    fire.rh,
+                );
+                *table = PolarFlux::new(fire, reach_of_grid(&grid, e.origin_xy_m));
+                *wind_m_s = w.wind_m_s;
+            }
+        }
+        radiating.push(k);
+        overlap.push(ov);
+    }
+    let t_max = overlap.iter().copied().fold(0.0, f64::max);
+    {
+        let hz = &mut *hz;
+        let sources: Vec<(&ActiveSource, [f64; 2], f64)> = radiating
+            .iter()
+            .zip(&overlap)
+            .filter_map(|(&k, &ov)| {
+                let e = &hz.events[k];
+                e.source.as_ref().map(|s| (s, e.origin_xy_m, ov))
+            })
+            .collect();
+        let w_cols = grid.width.max(1);
+        hz.flux
+            .data_mut()
+            .par_chunks_mut(w_cols)
+            .zip(hz.peak_flux.data_mut().par_chunks_mut(w_cols))
+            .zip(hz.dose.data_mut().par_chunks_mut(w_cols))
+            .enumerate()
+            .for_each(|(row, ((flux, peak), dose))| {
+                for col in 0..flux.len() {
+                    let [x, y] = grid.cell_center(col, row);
+                    let (mut q, mut qt) = (0.0, 0.0);
+                    for (s, at, ov) in &sources {
+                        let v = s.flux_at(*at, x, y);
+                        q += v;
+                        qt += v * ov;
+                    }
+                    flux[col] = q as f32;
+                    peak[col] = peak[col].max(q as f32);
+                    if t_max > 0.0 && qt > 0.0 {
+                        dose[col] += (qt / t_max).powf(4.0 / 3.0) * t_max;
+                    }
+                }
+            });
+    }
+    hz.radiating = radiating;
+    for e in &mut hz.events {
+        if e.state == EventState::Burning && e.end_s <= t1 + 1e-9 {
+            e.state = EventState::Ended;
+            log.push_at(
+                e.end_s,
+                EventKind::HazardEnded,
+                e.label.clone(),
+                format!("{} burnt out.", e.label),
+                e.origin_xy_m,
+            );
+        }
+    }
+}
+
+/// Adds the `chem_fire_*` columns.
+pub fn chem_fire_metrics(hz: Res<'_, ChemFireHazards>, mut row: ResMut<'_, MetricsRow>) {
+    let a = hz.flux.spec().cell_area();
+    let count =
+        |g: &Grid<f32>, t: f64| g.data().iter().filter(|&&v| f64::from(v) >= t).count() as f64 * a;
+    row.set("chem_fire_burning_count", hz.burning_count() as f64);
+    row.set("chem_fire_thermal_area_10kw_m2", count(&hz.flux, 10_000.0));
+    row.set("chem_fire_thermal_area_5kw_m2", count(&hz.flux, 5_000.0));
+    row.set("chem_fire_thermal_area_2kw_m2", count(&hz.flux, 2_000.0));
+    row.set(
+        "chem_fire_overpressure_area_8psi_m2",
+        count(&hz.overpressure, 8.0 * PA_PER_PSI),
+    );
+    row.set(
+        "chem_fire_overpressure_area_3_5psi_m2",
+        count(&hz.overpressure, 3.5 * PA_PER_PSI),
+    );
+    row.set(
+        "chem_fire_overpressure_area_1psi_m2",
+        count(&hz.overpressure, PA_PER_PSI),
+    );
+    row.set(
+        "chem_fire_flash_area_m2",
+        hz.flash.data().iter().filter(|&&v| v >= 2).count() as f64 * a,
+    );
+}
