@@ -15,8 +15,11 @@ pub mod flash;
 pub mod jet_fire;
 pub mod outputs;
 pub mod plugin;
+#[cfg(test)]
+mod plugin_tests;
 pub mod pool_fire;
 pub mod spec;
+pub mod start;
 pub mod vce;
 
 /// Stefan–Boltzmann constant, W/(m²·K⁴).
