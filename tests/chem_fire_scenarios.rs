@@ -292,6 +292,16 @@ fn unknown_release_and_bad_values_are_located_errors() {
     let e = sim_of(&bad).unwrap_err();
     assert!(e.contains("did you mean \"leak\""), "{e}");
     assert!(e.contains("test.ron:"), "{e}");
+    // The ignition must name the release's own chemical.
+    let bad = NOTHING_FLAMMABLE.replace(
+        "name: \"spark\",\n            chemical: \"propane\"",
+        "name: \"spark\",\n            chemical: \"methane\"",
+    );
+    let e = sim_of(&bad).unwrap_err();
+    assert!(
+        e.contains("hazards[1].chemical") || e.contains("chemical of release"),
+        "{e}"
+    );
     let bad = POOL_AND_BLAST.replace("mass_kg: 1000.0", "mass_kg: -5.0");
     let e = sim_of(&bad).unwrap_err();
     assert!(e.contains("mass_kg"), "{e}");

@@ -28,14 +28,17 @@ pub fn check_inputs(
         })
         .collect();
     if !chem_fires.is_empty() {
-        let is_release: Vec<bool> = hazards
+        let release_chemical: Vec<Option<&str>> = hazards
             .iter()
-            .map(|h| matches!(h, HazardSpec::ChemicalRelease(_)))
+            .map(|h| match h {
+                HazardSpec::ChemicalRelease(r) => Some(r.chemical.as_str()),
+                _ => None,
+            })
             .collect();
         chem_fire::spec::check_references(
             &chem_fires,
             &HazardSpec::labels(hazards),
-            &is_release,
+            &release_chemical,
             &mut out,
         );
     }

@@ -332,32 +332,54 @@ fn check_bst(out: &mut Vec<Problem>, path: &str, mf: f64, vol: Option<f64>) {
     }
 }
 
-/// Checks that every `CloudIgnition` names a `ChemicalRelease` of the scenario
-/// (`labels`: [`crate::scenario::types::HazardSpec::labels`]; `is_release[i]`: hazard i
-/// is a release), with a did-you-mean suggestion.
+/// Checks that every `CloudIgnition` names a `ChemicalRelease` of the scenario, with a
+/// did-you-mean suggestion, and that its `chemical` is the release's chemical.
+/// `labels`: [`crate::scenario::types::HazardSpec::labels`]; `release_chemical[i]`: the
+/// chemical of hazard i if it is a release.
 pub fn check_references(
     specs: &[(usize, &ChemicalFireSpec)],
     labels: &[String],
-    is_release: &[bool],
+    release_chemical: &[Option<&str>],
     out: &mut Vec<Problem>,
 ) {
-    let releases: Vec<&str> = labels
+    let releases: Vec<(&str, &str)> = labels
         .iter()
-        .zip(is_release)
-        .filter(|(_, r)| **r)
-        .map(|(l, _)| l.as_str())
+        .zip(release_chemical)
+        .filter_map(|(l, c)| c.map(|c| (l.as_str(), c)))
         .collect();
+    let lib = ChemicalLibrary::load_builtin().ok();
+    let canonical = |name: &str| {
+        lib.as_ref()
+            .and_then(|l| l.find(name).ok())
+            .map_or_else(|| name.to_lowercase(), |c| c.name.clone())
+    };
     for (i, s) in specs {
         let ChemFireKind::CloudIgnition { release, .. } = &s.kind else {
             continue;
         };
-        if releases.contains(&release.as_str()) {
+        if let Some((_, chem)) = releases.iter().find(|(l, _)| l == release) {
+            if canonical(chem) != canonical(&s.chemical) {
+                out.push(Problem::new(
+                    format!("hazards[{i}].chemical"),
+                    format!("the chemical of release \"{release}\" (\"{chem}\")"),
+                    format!("\"{}\"", s.chemical),
+                    "a cloud ignition burns the release's own chemical",
+                ));
+            }
             continue;
         }
-        let hint = match crate::scenario::diagnostic::closest(release, releases.iter().copied()) {
+        let names = releases.iter().map(|(l, _)| *l);
+        let hint = match crate::scenario::diagnostic::closest(release, names) {
             Some(c) => format!("did you mean \"{c}\"?"),
             None if releases.is_empty() => "the scenario has no ChemicalRelease".to_owned(),
-            None => format!("releases of this scenario: {}", releases.join(", ")),
+            None => format!(
+                "releases of this scenario: {}",
+                releases
+                    .iter()
+                    .map(|(l, _)| *l)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
         out.push(Problem::new(
             format!("hazards[{i}].kind.CloudIgnition.release"),
