@@ -241,6 +241,24 @@ pub fn build_event(i: usize, spec: &ChemicalFireSpec) -> ChemFireEvent {
     }
 }
 
+/// Adds a fire during the run (a trainer's live inject) as hazard `index` (e.g. from
+/// `HazardActivation::add_live`), starting `spec.start_s` after run time `t_s` (even if
+/// `spec.dormant`). Returns why it could not be set up.
+pub fn add_live_fire(
+    hz: &mut ChemFireHazards,
+    index: usize,
+    spec: &ChemicalFireSpec,
+    t_s: f64,
+) -> Result<(), String> {
+    let mut e = build_event(index, spec);
+    if let Err(err) = &e.chemical {
+        return Err(err.clone());
+    }
+    e.start_s = t_s + spec.start_s;
+    hz.events.push(e);
+    Ok(())
+}
+
 /// Adds the chemical fires `specs` (hazard index, spec) to the run.
 pub fn install(b: &mut SimBuilder<'_>, specs: Vec<(usize, &ChemicalFireSpec)>) {
     if specs.is_empty() {

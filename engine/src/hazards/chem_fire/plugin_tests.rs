@@ -1,6 +1,6 @@
 //! Plugin-level tests of the chemical-fire system on a tiny World + Schedule.
 
-use super::plugin::{ChemFireHazards, EventState, advance_chem_fire, build_event};
+use super::plugin::{ChemFireHazards, EventState, add_live_fire, advance_chem_fire, build_event};
 use super::spec::{ChemFireKind, ChemicalFireSpec};
 use crate::scenario::types::HazardSpec;
 use crate::sim::activation::HazardActivation;
@@ -84,4 +84,32 @@ fn dormant_fire_starts_only_when_activated() {
     assert_eq!(hz.events[0].state, EventState::Burning);
     assert!(hz.thermal_flux_at_w_m2(100.0, 110.0) > 0.0);
     assert!((hz.events[0].end_s - 175.0).abs() < 1e-12);
+}
+
+#[test]
+fn live_fire_starts_after_its_delay_and_bad_chemicals_are_refused() {
+    let grid = GridSpec {
+        width: 20,
+        height: 20,
+        cell_size: 10.0,
+        origin: [0.0, 0.0],
+    };
+    let mut hz = ChemFireHazards::new(grid, Vec::new());
+    let mut spec = ChemicalFireSpec {
+        name: "live".into(),
+        dormant: true,
+        start_s: 5.0,
+        location_xy_m: [100.0, 100.0],
+        chemical: "propane".into(),
+        kind: ChemFireKind::Fireball {
+            mass_kg: 1000.0,
+            burst_pressure_pa: None,
+        },
+    };
+    assert!(add_live_fire(&mut hz, 3, &spec, 40.0).is_ok());
+    assert_eq!(hz.events[0].start_s, 45.0);
+    spec.chemical = "chlorine".into();
+    let e = add_live_fire(&mut hz, 4, &spec, 40.0).unwrap_err();
+    assert!(e.contains("not flammable"), "{e}");
+    assert_eq!(hz.events.len(), 1);
 }
