@@ -428,7 +428,8 @@ pub fn advance_chem_fire(
         overlap.push(ov);
     }
     let t_max = overlap.iter().copied().fold(0.0, f64::max);
-    {
+    // Nothing burns now or burnt last tick: the flux field is already zero.
+    if !(radiating.is_empty() && hz.radiating.is_empty()) {
         let hz = &mut *hz;
         let sources: Vec<(&ActiveSource, [f64; 2], f64)> = radiating
             .iter()
