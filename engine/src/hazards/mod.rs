@@ -18,6 +18,30 @@ pub fn check_inputs(
     terrain: &crate::world::terrain::Terrain,
 ) -> Vec<crate::scenario::problem::Problem> {
     let mut out = Vec::new();
+    let hazards = &loaded.scenario.hazards;
+    let chem_fires: Vec<(usize, &chem_fire::spec::ChemicalFireSpec)> = hazards
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| match h {
+            HazardSpec::ChemicalFire(s) => Some((i, s)),
+            _ => None,
+        })
+        .collect();
+    if !chem_fires.is_empty() {
+        let release_chemical: Vec<Option<&str>> = hazards
+            .iter()
+            .map(|h| match h {
+                HazardSpec::ChemicalRelease(r) => Some(r.chemical.as_str()),
+                _ => None,
+            })
+            .collect();
+        chem_fire::spec::check_references(
+            &chem_fires,
+            &HazardSpec::labels(hazards),
+            &release_chemical,
+            &mut out,
+        );
+    }
     for (i, h) in loaded.scenario.hazards.iter().enumerate() {
         let HazardSpec::WildlandFire(spec) = h else {
             continue;
@@ -53,11 +77,13 @@ pub fn install(builder: &mut SimBuilder<'_>) {
     let mut floods = Vec::new();
     let mut releases = Vec::new();
     let mut fires = Vec::new();
+    let mut chem_fires = Vec::new();
     for (i, h) in scenario.scenario.hazards.iter().enumerate() {
         match h {
             HazardSpec::Flood(spec) => floods.push((i, spec)),
             HazardSpec::ChemicalRelease(spec) => releases.push((i, spec)),
             HazardSpec::WildlandFire(spec) => fires.push((i, spec)),
+            HazardSpec::ChemicalFire(spec) => chem_fires.push((i, spec)),
         }
     }
     if !floods.is_empty() {
@@ -69,5 +95,8 @@ pub fn install(builder: &mut SimBuilder<'_>) {
     }
     if !fires.is_empty() {
         fire::plugin::install(builder, fires);
+    }
+    if !chem_fires.is_empty() {
+        chem_fire::plugin::install(builder, chem_fires);
     }
 }

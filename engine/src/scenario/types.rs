@@ -66,6 +66,8 @@ pub enum HazardSpec {
     WildlandFire(crate::hazards::fire::WildlandFireSpec),
     /// A toxic or flammable gas release dispersing in the scenario's wind.
     ChemicalRelease(crate::hazards::gas::release::ChemicalReleaseSpec),
+    /// A pool fire, jet fire, BLEVE fireball, explosion or ignition of a release's cloud.
+    ChemicalFire(crate::hazards::chem_fire::spec::ChemicalFireSpec),
 }
 
 impl HazardSpec {
@@ -75,6 +77,7 @@ impl HazardSpec {
             Self::Flood(spec) => spec.check(path, out),
             Self::WildlandFire(s) => s.check(path, out),
             Self::ChemicalRelease(s) => s.check(path, out),
+            Self::ChemicalFire(s) => s.check(path, out),
         }
     }
 
@@ -84,11 +87,12 @@ impl HazardSpec {
             Self::Flood(_) => false,
             Self::WildlandFire(s) => s.dormant,
             Self::ChemicalRelease(s) => s.dormant,
+            Self::ChemicalFire(s) => s.dormant,
         }
     }
 
     /// Name by which injects, chains and events refer to hazard `i` of the scenario:
-    /// its `name`, else the chemical (releases), `fire<k>` (fires, k counting fires)
+    /// its `name` (always given for chemical fires), else the chemical (releases), `fire<k>` (fires, k counting fires)
     /// or `flood` (`flood<k>` after the first).
     pub fn labels(hazards: &[Self]) -> Vec<String> {
         let (mut fires, mut floods) = (0usize, 0usize);
@@ -110,6 +114,7 @@ impl HazardSpec {
                         .unwrap_or_else(|| format!("fire{}", fires - 1))
                 }
                 Self::ChemicalRelease(s) => s.name.clone().unwrap_or_else(|| s.chemical.clone()),
+                Self::ChemicalFire(s) => s.name.clone(),
             })
             .collect()
     }

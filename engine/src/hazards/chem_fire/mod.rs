@@ -2,15 +2,24 @@
 //! footprint and vapour-cloud explosion (TNT equivalence or Baker–Strehlow–Tang blast
 //! curves), with thermal and overpressure
 //! threat distances and probits, plus the `calc pool-fire / bleve / vce` quick
-//! calculations. Pure models, no ECS.
+//! calculations (pure models), and the `ChemicalFire` scenario hazard: its spec, the
+//! flammable part of a release's cloud, and the ECS plugin.
 
 pub mod bleve;
 pub mod bst;
 pub mod calc;
+pub mod cloud;
 pub mod effects;
+pub mod event;
 pub mod flash;
 pub mod jet_fire;
+pub mod outputs;
+pub mod plugin;
+#[cfg(test)]
+mod plugin_tests;
 pub mod pool_fire;
+pub mod spec;
+pub mod start;
 pub mod vce;
 
 /// Stefan–Boltzmann constant, W/(m²·K⁴).
