@@ -359,3 +359,52 @@ fn exercise_state_survives_snapshots() {
     assert_eq!(a.events(), b.events());
     assert_eq!(a.exercise_record(), b.exercise_record());
 }
+
+/// Domino chain: an explosion started by an inject raises the overpressure at a tank
+/// 25 m away above 3 psi (20.7 kPa) and starts a secondary release there; a tank 1.5 km
+/// away stays intact. A 1 t propane cloud at 3 % TNT efficiency is ≈ 300 kg TNT: at 25 m
+/// the scaled distance is ≈ 3.7 m/kg^⅓, above 50 kPa on the Kinney–Graham (1985) curve;
+/// at 1.5 km it is ≈ 225 m/kg^⅓, far below 1 psi. (The blast model itself is validated
+/// in `chem_fire_validation`; this test is about the chain.)
+#[test]
+fn explosion_overpressure_triggers_a_secondary_release() {
+    let text = r#"Scenario(
+    meta: (name: "domino"),
+    run: (duration_s: 200.0, tick_s: 10.0, seed: 4),
+    map: (width: 200, height: 40, cell_size_m: 10.0, origin: (x: 0.0, y: 0.0),
+          terrain: Flat(elevation_m: 10.0)),
+    weather: (wind: [(t_s: 0.0, speed_m_s: 3.0, from_deg: 270.0)], stability: Class(D)),
+    hazards: [
+        ChemicalFire((name: "blast", chemical: "propane", location_xy_m: (100.0, 200.0),
+                      dormant: true, kind: Explosion(mass_kg: 1000.0, method: Tnt(efficiency: 0.03)))),
+        ChemicalRelease((name: Some("near tank"), chemical: "ammonia", dormant: true,
+                         source: Direct(Continuous(rate_kg_s: 1.0, duration_s: 600.0)),
+                         location_xy_m: (125.0, 200.0))),
+        ChemicalRelease((name: Some("far tank"), chemical: "ammonia", dormant: true,
+                         source: Direct(Continuous(rate_kg_s: 1.0, duration_s: 600.0)),
+                         location_xy_m: (1600.0, 200.0))),
+    ],
+    injects: [(id: "I-1", title: "explosion", at_s: Some(50.0), effects: [StartHazard("blast")])],
+    chains: [
+        (id: "near", when: Above(field: Overpressure, at: At(125.0, 200.0), value: 20.7),
+         then: [StartHazard("near tank")]),
+        (id: "far", when: Above(field: Overpressure, at: At(1600.0, 200.0), value: 6.9),
+         then: [StartHazard("far tank")]),
+    ],
+)"#;
+    let loaded = drillsim_engine::scenario::load::parse(text, "domino.ron", PathBuf::from("."))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sim =
+        Simulation::from_scenario(loaded, RunConfig::default()).unwrap_or_else(|e| panic!("{e}"));
+    sim.run_to_end(|_| {});
+    assert_eq!(first(&sim, EventKind::HazardStarted, "blast"), Some(50.0));
+    let near = first(&sim, EventKind::ChainFired, "near")
+        .unwrap_or_else(|| panic!("near tank not hit: {:#?}", sim.events()));
+    assert_eq!(near, 60.0, "seen at the end of the explosion's tick");
+    assert_eq!(
+        first(&sim, EventKind::HazardStarted, "near tank"),
+        Some(60.0)
+    );
+    assert_eq!(first(&sim, EventKind::ChainTriggered, "far"), None);
+    assert_eq!(first(&sim, EventKind::HazardStarted, "far tank"), None);
+}

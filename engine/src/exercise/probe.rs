@@ -5,6 +5,7 @@
 use bevy_ecs::prelude::*;
 
 use super::spec::Field;
+use crate::hazards::chem_fire::plugin::ChemFireHazards;
 use crate::hazards::chemicals::kg_m3_to_ppm;
 use crate::hazards::fire::plugin::FireHazards;
 use crate::hazards::flood::plugin::FloodHazards;
@@ -23,6 +24,8 @@ pub struct Fields<'a> {
     pub gas: Option<&'a GasHazards>,
     /// Wildland fires.
     pub fire: Option<&'a FireHazards>,
+    /// Chemical fires and explosions.
+    pub chem_fire: Option<&'a ChemFireHazards>,
 }
 
 impl<'a> Fields<'a> {
@@ -34,6 +37,7 @@ impl<'a> Fields<'a> {
             flood: world.get_resource::<FloodHazards>(),
             gas: world.get_resource::<GasHazards>(),
             fire: world.get_resource::<FireHazards>(),
+            chem_fire: world.get_resource::<ChemFireHazards>(),
         }
     }
 
@@ -82,7 +86,12 @@ impl<'a> Fields<'a> {
                 let arrived = f.fires.iter().any(|fi| fi.sim.arrival_s(i) <= self.t_s);
                 if arrived { 1.0 } else { 0.0 }
             }
-            Field::ThermalFlux | Field::Overpressure => 0.0, // MERGE: chem_fire plugin
+            Field::ThermalFlux => self
+                .chem_fire
+                .map_or(0.0, |c| c.thermal_flux_at_w_m2(x, y) / 1000.0),
+            Field::Overpressure => self
+                .chem_fire
+                .map_or(0.0, |c| c.overpressure_at_pa(x, y) / 1000.0),
         }
     }
 
