@@ -44,6 +44,8 @@ struct Info {
     facilities: usize,
     population: usize,
     injects: usize,
+    chains: usize,
+    objectives: usize,
 }
 
 /// Runs the command; returns the exit code.
@@ -114,6 +116,8 @@ pub fn info(args: &InfoArgs) -> u8 {
         facilities: s.facilities.len(),
         population: s.population.len(),
         injects: s.injects.len(),
+        chains: s.chains.len(),
+        objectives: s.objectives.len(),
     };
     if args.json {
         println!(
@@ -148,8 +152,14 @@ pub fn info(args: &InfoArgs) -> u8 {
     );
     println!("weather:   wind {}; {}", info.wind, info.stability);
     println!(
-        "simulated: {} hazards, {} forces, {} facilities, {} population groups, {} injects",
-        info.hazards, info.forces, info.facilities, info.population, info.injects
+        "simulated: {} hazards, {} forces, {} facilities, {} population groups",
+        info.hazards, info.forces, info.facilities, info.population
     );
+    if info.injects + info.chains + info.objectives > 0 {
+        println!(
+            "exercise:  {} injects, {} chain links, {} objectives",
+            info.injects, info.chains, info.objectives
+        );
+    }
     0
 }
