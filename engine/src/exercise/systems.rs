@@ -106,10 +106,9 @@ pub fn fire_injects(world: &mut World) {
     let t = world.resource::<SimClock>().t_s();
     note_events(world);
     // Teams waiting to stand down once empty.
+    if !world.resource::<ExerciseState>().stand_down.is_empty()
+        && let Some(mut r) = world.remove_resource::<Response>()
     {
-        let Some(mut r) = world.remove_resource::<Response>() else {
-            return fire_scripted(world, t);
-        };
         let mut ex = world.resource_mut::<ExerciseState>();
         let waiting = std::mem::take(&mut ex.stand_down);
         for (i, until) in waiting {
