@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 the run failed (e.g. outputs could not be written);
 //! 2 the input is invalid (scenario errors, bad arguments).
 
+mod batch;
 mod calc;
 mod info;
 mod run;
@@ -46,6 +47,8 @@ enum Command {
         #[command(subcommand)]
         command: calc::CalcCommand,
     },
+    /// Run a sweep of scenario variants in parallel (or merge shard folders).
+    Batch(batch::BatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Info(args) => info::info(&args),
         Command::Calc { command } => calc::calc(&command),
+        Command::Batch(args) => batch::batch(&args),
     };
     ExitCode::from(code)
 }

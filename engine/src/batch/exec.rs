@@ -53,7 +53,7 @@ impl BatchContext {
             .collect();
         let scenario = apply(&self.base_value, &settings).map_err(|(k, e)| {
             self.sweep_error(
-                &index("axes", k),
+                &format!("{}.path", index("axes", k)),
                 format!("run {}: {}", run.run, e.message),
                 e.hint,
             )
@@ -72,7 +72,10 @@ impl BatchContext {
                 let k = axes
                     .iter()
                     .position(|a| d.message.contains(&a.path))
-                    .map_or_else(|| "axes".to_owned(), |k| index("axes", k));
+                    .map_or_else(
+                        || "axes".to_owned(),
+                        |k| format!("{}.values", index("axes", k)),
+                    );
                 let mut nd = self.sweep_error(
                     &k,
                     format!("run {} ({}): {}", run.run, values.join(", "), d.message),

@@ -319,11 +319,14 @@ impl Aggregates {
     }
 }
 
+/// A per-cell probability raster: file stem, grid, EPSG code.
+pub type ProbabilityRaster = (String, Grid<f32>, Option<u32>);
+
 /// Per-cell `P(raster > above)` over the runs, one grid per raster threshold.
 pub fn exceedance_rasters(
     manifest: &Manifest,
     records: &[RunRecord],
-) -> Result<Vec<(String, Grid<f32>, Option<u32>)>, String> {
+) -> Result<Vec<ProbabilityRaster>, String> {
     let mut out = Vec::new();
     for (i, t) in manifest.raster_exceedance.iter().enumerate() {
         let masks: Vec<_> = records.iter().filter_map(|r| r.masks.get(i)).collect();
