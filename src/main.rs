@@ -6,6 +6,7 @@
 mod batch;
 mod calc;
 mod info;
+mod plan;
 mod run;
 
 use std::path::PathBuf;
@@ -49,6 +50,11 @@ enum Command {
     },
     /// Run a sweep of scenario variants in parallel (or merge shard folders).
     Batch(batch::BatchArgs),
+    /// Facility-layout planning: travel-time coverage, supply reach, shelter balance.
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
         Command::Info(args) => info::info(&args),
         Command::Calc { command } => calc::calc(&command),
         Command::Batch(args) => batch::batch(&args),
+        Command::Plan { command } => plan::plan(&command),
     };
     ExitCode::from(code)
 }

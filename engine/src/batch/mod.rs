@@ -12,6 +12,7 @@
 //!
 //! No GUI or terminal code lives here.
 
+pub mod coverage;
 pub mod design;
 pub mod exec;
 pub mod journal;

@@ -1,0 +1,58 @@
+//! `drillsim plan coverage` on a hand-checkable road grid (tests/fixtures/batch/plan_grid.ron).
+
+mod common;
+
+use common::{drillsim, text};
+
+/// Secondary roads at 50 km/h = 13.89 m/s (CJJ 37-2012 design speed used by the road
+/// model). From the base at (100, 100): A at 400 m → 28.8 s, C at 800 m → 57.6 s,
+/// B at 1600 m → 115.2 s; so within 0.5 min 100 people, within 1 min 150, within 2 min
+/// all 350. Supply: L = 2500 packs / (2000 packs/h) = 4500 s, τ = 800 m / 13.89 m/s =
+/// 57.6 s, t₁ = 4557.6 s, C = 4615.2 s → 1 + ⌊(14 400 − 4557.6)/4615.2⌋ = 3 loads per
+/// truck, 2 trucks × 3 × 2500 = 15 000 packs (< 20 000 in stock) → 15 000 people at one
+/// pack per person-day. Shelter demand: A (nearest shelter) 100 + C (named) 50 = 150.
+/// Exact decimal comparisons: these times are short sums of f64 that print exactly.
+#[test]
+fn coverage_by_hand_on_a_road_grid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cov");
+    let o = drillsim(
+        &[
+            "plan",
+            "coverage",
+            "tests/fixtures/batch/plan_grid.ron",
+            "--minutes",
+            "0.5,1,2",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        &[],
+    );
+    let (so, se) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{so}{se}");
+    let cov = std::fs::read_to_string(out.join("coverage.csv")).unwrap();
+    let all = cov.lines().nth(1).unwrap();
+    assert_eq!(all, "all_bases,base,,,,100,150,350", "{cov}");
+    let supply = std::fs::read_to_string(out.join("supply.csv")).unwrap();
+    let row: Vec<&str> = supply.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[..4], ["depot", "2", "2500", "20000"]);
+    let one_way: f64 = row[5].parse().unwrap();
+    assert!((one_way - 57.6).abs() < 1e-9, "{supply}");
+    assert_eq!(row[6..], ["3", "15000", "15000"], "{supply}");
+    let shelters = std::fs::read_to_string(out.join("shelters.csv")).unwrap();
+    assert!(shelters.contains("\nshelter,1000,150,850\n"), "{shelters}");
+    for f in [
+        "isochrones.geojson",
+        "coverage.json",
+        "minutes_to_base.png",
+        "minutes_to_base.tif",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let gj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("isochrones.geojson")).unwrap())
+            .unwrap();
+    // 5 × 5 road nodes plus 3 facilities.
+    assert_eq!(gj["features"].as_array().unwrap().len(), 28);
+}
