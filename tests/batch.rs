@@ -249,3 +249,58 @@ fn bad_sweeps_give_located_errors() {
         insta::assert_snapshot!(stderr);
     });
 }
+
+/// Opt-in (runs only with `DRILLSIM_SLURM_TEST=1`, as root on Debian bookworm): installs
+/// Slurm and munge if needed, starts a one-node cluster on this machine
+/// (scale/slurm/start_local_cluster.sh), submits the sweep as a 3-task job array
+/// (scale/slurm/drillsim_array.sbatch), merges the shards and checks the merged files
+/// are byte-identical to a local run; then stops the daemons it recorded.
+#[test]
+fn slurm_job_array_matches_a_local_run() {
+    if std::env::var("DRILLSIM_SLURM_TEST").as_deref() != Ok("1") {
+        eprintln!("skipped: set DRILLSIM_SLURM_TEST=1 to run the Slurm test");
+        return;
+    }
+    let sh = |script: &str| {
+        let st = Command::new("bash")
+            .arg(root().join(script))
+            .status()
+            .unwrap();
+        assert!(st.success(), "{script} failed");
+    };
+    sh("scale/slurm/start_local_cluster.sh");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("slurm");
+    std::fs::create_dir(&out).unwrap();
+    let export = format!(
+        "ALL,SWEEP={},OUT={},DRILLSIM={}",
+        root().join(WIND).display(),
+        out.display(),
+        env!("CARGO_BIN_EXE_drillsim")
+    );
+    let st = Command::new("sbatch")
+        .current_dir(&out)
+        .args([
+            "--wait",
+            "--array=0-2",
+            "--cpus-per-task=1",
+            "--export",
+            &export,
+        ])
+        .arg(root().join("scale/slurm/drillsim_array.sbatch"))
+        .status()
+        .unwrap();
+    sh("scale/slurm/stop_local_cluster.sh");
+    assert!(st.success(), "sbatch --wait failed");
+    let shards: Vec<String> = (0..3)
+        .map(|i| out.join(format!("shard-{i}")).display().to_string())
+        .collect();
+    let merged = out.join("merged").display().to_string();
+    let mut args = vec!["batch", "merge"];
+    args.extend(shards.iter().map(String::as_str));
+    args.extend(["--out", &merged, "-q"]);
+    batch(&args);
+    let local = tmp.path().join("local");
+    batch(&["batch", WIND, "--out", local.to_str().unwrap(), "-q"]);
+    assert_same(&local, &out.join("merged"));
+}
