@@ -7,6 +7,7 @@ mod batch;
 mod calc;
 mod info;
 mod plan;
+mod plan_optimise;
 mod run;
 
 use std::path::PathBuf;

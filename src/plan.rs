@@ -37,10 +37,53 @@ pub enum PlanCommand {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Pick K new base sites (maximal covering and p-median), existing bases locked.
+    Optimise {
+        /// Scenario file (.ron) with roads, bases and population.
+        scenario: PathBuf,
+        /// Number of sites to add.
+        #[arg(long)]
+        add: usize,
+        /// Candidate sites: `grid` (every road node) or a CSV file of `x_m,y_m` lines.
+        #[arg(long, default_value = "grid")]
+        candidates: String,
+        /// Cover time of the maximal covering objective, minutes.
+        #[arg(long, default_value_t = 15.0)]
+        minutes: f64,
+        /// Enumerate all K-subsets when there are at most this many (else greedy only).
+        #[arg(long, default_value_t = 200_000)]
+        exact_limit: u64,
+        /// Output folder [default: runs/<scenario>-optimise].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 /// Runs the command; returns the exit code.
 pub fn plan(cmd: &PlanCommand) -> u8 {
+    if let PlanCommand::Optimise {
+        scenario,
+        add,
+        candidates,
+        minutes,
+        exact_limit,
+        out,
+        quiet,
+    } = cmd
+    {
+        return crate::plan_optimise::optimise(&crate::plan_optimise::Options {
+            scenario,
+            add: *add,
+            candidates,
+            minutes: *minutes,
+            exact_limit: *exact_limit,
+            out: out.as_deref(),
+            quiet: *quiet,
+        });
+    }
     let PlanCommand::Coverage {
         scenario,
         minutes,
@@ -48,7 +91,10 @@ pub fn plan(cmd: &PlanCommand) -> u8 {
         at_s,
         out,
         quiet,
-    } = cmd;
+    } = cmd
+    else {
+        return EXIT_INVALID;
+    };
     if minutes.iter().any(|m| !(m.is_finite() && *m > 0.0))
         || !(horizon_h.is_finite() && *horizon_h > 0.0)
     {

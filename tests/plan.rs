@@ -56,3 +56,60 @@ fn coverage_by_hand_on_a_road_grid() {
     // 5 × 5 road nodes plus 3 facilities.
     assert_eq!(gj["features"].as_array().unwrap().len(), 28);
 }
+
+/// `plan optimise --add 1` on the same grid, cover time 0.5 min (416.7 m at 50 km/h).
+/// The base already covers A (100 people). The only road node within 416.7 m of both B
+/// (200) and C (50) is (900, 500), 400 m from each: covering optimum 350 people, gain
+/// 250. p-median: (900, 900) gives Σ people × distance = 100·400 + 200·0 + 50·800 =
+/// 80 000 person-m = 5760 person-s at 13.89 m/s, the least of all nodes (e.g. (900, 500)
+/// gives 140 000 person-m); the base alone gives 100·400 + 200·1600 + 50·800 = 400 000
+/// person-m = 28 800 person-s. Tolerance 1e-6 s for the f64 sums.
+#[test]
+fn optimise_finds_the_hand_computed_optimum() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("opt");
+    let o = drillsim(
+        &[
+            "plan",
+            "optimise",
+            "tests/fixtures/batch/plan_grid.ron",
+            "--add",
+            "1",
+            "--minutes",
+            "0.5",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        &[],
+    );
+    let (so, se) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{so}{se}");
+    let csv = std::fs::read_to_string(out.join("optimise.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "{csv}");
+    for r in &rows {
+        let (site, covered, wt, base_wt): (&str, f64, f64, f64) = (
+            &format!("{},{}", r[4], r[5]),
+            r[6].parse().unwrap(),
+            r[7].parse().unwrap(),
+            r[9].parse().unwrap(),
+        );
+        assert!((base_wt - 28_800.0).abs() < 1e-6, "{csv}");
+        assert_eq!(r[8], "100", "{csv}");
+        match r[0] {
+            "max_covering" => {
+                assert_eq!(site, "900,500", "{csv}");
+                assert_eq!(covered, 350.0);
+            }
+            _ => {
+                assert_eq!(site, "900,900", "{csv}");
+                assert!((wt - 5760.0).abs() < 1e-6, "{csv}");
+            }
+        }
+    }
+}

@@ -16,6 +16,7 @@ pub mod coverage;
 pub mod design;
 pub mod exec;
 pub mod journal;
+pub mod optimise;
 pub mod path;
 pub mod results;
 pub mod seed;
