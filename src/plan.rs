@@ -235,8 +235,13 @@ fn write_outputs(sim: &Simulation, cov: &Coverage, out: &Path) -> Result<(), Str
         &out.join("isochrones.geojson"),
         geojson(sim, cov).as_bytes(),
     )?;
-    let max_min = cov.minutes.iter().copied().fold(1.0, f64::max) as f32;
     let grid = minutes_grid(sim, cov, 500.0);
+    // Colours from 0 to the largest threshold, or to the largest time if all are shorter.
+    let max_min = cov.minutes.iter().copied().fold(0.0, f64::max) as f32;
+    let max_min = grid
+        .finite_range()
+        .map_or(max_min, |(_, hi)| hi.min(max_min))
+        .max(1e-3);
     let e = |e: raster::RasterError| e.to_string();
     raster::write_geotiff(
         &out.join("minutes_to_base.tif"),
