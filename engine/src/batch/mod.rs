@@ -10,6 +10,10 @@
 //! command line (`drillsim batch`) appends records to the journal and turns them into
 //! `results.csv` and aggregates with [`results`].
 //!
+//! Planning lives here too: [`coverage`] (isochrones, population coverage, supply reach,
+//! shelter balance of a scenario's facility layout) and [`optimise`] (new sites by
+//! maximal covering and p-median).
+//!
 //! No GUI or terminal code lives here.
 
 pub mod coverage;
