@@ -26,10 +26,14 @@ pub enum PlanCommand {
         /// Supply horizon in hours.
         #[arg(long, default_value_t = 4.0)]
         horizon_h: f64,
-        /// Evaluate with the road closures of the run at this simulated time, s (the
-        /// scenario is run up to it first).
+        /// Evaluate with the hazards and road closures of the run at this simulated
+        /// time, s (the scenario is run up to it first; travel times are those of
+        /// --vehicle through the hazards).
         #[arg(long)]
         at_s: Option<f64>,
+        /// Team preset whose hazard limits apply with --at-s.
+        #[arg(long, default_value = "fire_engine")]
+        vehicle: String,
         /// Output folder [default: runs/<scenario>-coverage].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -89,6 +93,7 @@ pub fn plan(cmd: &PlanCommand) -> u8 {
         minutes,
         horizon_h,
         at_s,
+        vehicle,
         out,
         quiet,
     } = cmd
@@ -111,7 +116,12 @@ pub fn plan(cmd: &PlanCommand) -> u8 {
     if let Some(t) = at_s {
         sim.run_until(*t);
     }
-    let cov = coverage(&sim, minutes, horizon_h * 3600.0);
+    let cov = coverage(
+        &sim,
+        minutes,
+        horizon_h * 3600.0,
+        at_s.map(|_| vehicle.as_str()),
+    );
     let out = out.clone().unwrap_or_else(|| {
         let stem = scenario
             .file_stem()

@@ -113,3 +113,45 @@ fn optimise_finds_the_hand_computed_optimum() {
         }
     }
 }
+
+/// With the levee-breach flood of minute 60 and a fire engine's limits, travel is never
+/// faster than free flow (a vehicle drives at most the road's speed and water only slows
+/// or closes roads), so no coverage count may exceed the free-flow one.
+#[test]
+fn hazards_never_increase_coverage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let counts = |extra: &[&str], name: &str| -> Vec<f64> {
+        let out = tmp.path().join(name);
+        let mut args = vec![
+            "plan",
+            "coverage",
+            "scenarios/flood_levee_breach.ron",
+            "--minutes",
+            "1,3,5",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        args.extend(extra);
+        let o = drillsim(&args, &[]);
+        let (so, se) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{so}{se}");
+        std::fs::read_to_string(out.join("coverage.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .flat_map(|l| {
+                l.split(',')
+                    .skip(5)
+                    .map(|c| c.parse().unwrap())
+                    .collect::<Vec<f64>>()
+            })
+            .collect()
+    };
+    let free = counts(&[], "free");
+    let flooded = counts(&["--at-s", "3600"], "flooded");
+    assert_eq!(free.len(), flooded.len());
+    for (f, h) in free.iter().zip(&flooded) {
+        assert!(h <= f, "{flooded:?} vs {free:?}");
+    }
+}

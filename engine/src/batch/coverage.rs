@@ -6,7 +6,9 @@
 //! - Travel times: free-flow road times (`length / class speed`, CJJ 37-2012 design
 //!   speeds, see `agents::roads`) by Dijkstra from the facility's nearest road node
 //!   ([`crate::agents::routing::travel_times_labelled`]); edges closed in the run's
-//!   `Response` are left out.
+//!   `Response` are left out. Optionally a vehicle's times through the current hazards
+//!   (`agents::view::TeamCost`: flooded-road speed after Pregnolato et al. 2017, roads
+//!   closed by depth, fire or gas).
 //! - A group is covered within T if the nearest base reaches its nearest road node
 //!   within T (cover radius in time, as in the maximal covering location problem of
 //!   Church & ReVelle 1974).
@@ -39,8 +41,12 @@ use serde::Serialize;
 use crate::Simulation;
 use crate::agents::presets::TeamKind;
 use crate::agents::roads::RoadNetwork;
-use crate::agents::routing::{FreeFlow, WithClosures, travel_times_labelled};
+use crate::agents::routing::{EdgeCost, FreeFlow, WithClosures, travel_times_labelled};
 use crate::agents::state::{AgentStatic, FacilityKind, Response};
+use crate::agents::view::{HazardView, TeamCost, TeamLimits};
+use crate::hazards::fire::plugin::FireHazards;
+use crate::hazards::flood::plugin::FloodHazards;
+use crate::hazards::gas::plugin::GasHazards;
 use crate::world::grid::Grid;
 
 /// Reach of one facility.
@@ -140,8 +146,63 @@ fn closed_edges(net: &RoadNetwork, resp: &Response) -> Vec<bool> {
         .collect()
 }
 
-/// Analyses the layout of a built (not necessarily run) simulation.
-pub fn coverage(sim: &Simulation, minutes: &[f64], horizon_s: f64) -> Coverage {
+/// Analyses the layout of a built (not necessarily run) simulation with free-flow
+/// road times, or — with `vehicle` (a team preset id, e.g. `fire_engine`) — with that
+/// vehicle's times through the hazards of the simulation's current tick (flooded roads
+/// slowed or closed beyond its wading depth, burning cells and gas above its
+/// protection closed: the costs teams route with, see `agents::view`). Unknown presets
+/// fall back to free flow.
+pub fn coverage(
+    sim: &Simulation,
+    minutes: &[f64],
+    horizon_s: f64,
+    vehicle: Option<&str>,
+) -> Coverage {
+    let world = sim.world();
+    let (Some(st), Some(resp)) = (
+        world.get_resource::<AgentStatic>(),
+        world.get_resource::<Response>(),
+    ) else {
+        return coverage_with(
+            sim,
+            minutes,
+            horizon_s,
+            &FreeFlow::new(&RoadNetwork::default()),
+        );
+    };
+    let free = FreeFlow::new(&st.net);
+    let closed = closed_edges(&st.net, resp);
+    let Some(t) = vehicle.and_then(|v| st.presets.get(v)) else {
+        let cost = WithClosures {
+            inner: &free,
+            closed: &closed,
+        };
+        return coverage_with(sim, minutes, horizon_s, &cost);
+    };
+    let view = HazardView::new(
+        sim.terrain().spec,
+        world.get_resource::<FloodHazards>(),
+        world.get_resource::<GasHazards>(),
+        world
+            .get_resource::<FireHazards>()
+            .map(|_| (resp.burning.as_slice(), resp.danger.as_slice())),
+    );
+    let cost = TeamCost {
+        view: &view,
+        cells: &st.cells,
+        limits: TeamLimits::of(t, t.ppe),
+        closed: &resp.closed,
+        memo: None,
+    };
+    coverage_with(sim, minutes, horizon_s, &cost)
+}
+
+fn coverage_with(
+    sim: &Simulation,
+    minutes: &[f64],
+    horizon_s: f64,
+    cost: &impl EdgeCost,
+) -> Coverage {
     let world = sim.world();
     let (Some(st), Some(resp)) = (
         world.get_resource::<AgentStatic>(),
@@ -161,16 +222,10 @@ pub fn coverage(sim: &Simulation, minutes: &[f64], horizon_s: f64) -> Coverage {
         };
     };
     let net = &st.net;
-    let free = FreeFlow::new(net);
-    let closed = closed_edges(net, resp);
-    let cost = WithClosures {
-        inner: &free,
-        closed: &closed,
-    };
     let node_of = |p: [f64; 2]| net.nearest_node(p[0], p[1]);
     let times_from = |sources: &[u32]| -> (Vec<f64>, Vec<u32>) {
         let s: Vec<(u32, f64)> = sources.iter().map(|&n| (n, 0.0)).collect();
-        travel_times_labelled(net, &s, &cost, f64::INFINITY)
+        travel_times_labelled(net, &s, cost, f64::INFINITY)
     };
     let groups: Vec<(Option<u32>, f64)> = resp
         .groups
