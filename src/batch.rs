@@ -249,11 +249,13 @@ fn prepare_dir(out: &Path, manifest: &Manifest, resume: bool) -> Result<(), Fail
         }
         return Ok(());
     }
+    // A folder killed before its manifest was written holds at most temporary files
+    // (`.name.tmp-PID`); anything else is not ours to overwrite.
     if out.exists()
         && std::fs::read_dir(out)
             .map_err(|e| failed(format!("cannot read `{}`: {e}", out.display())))?
-            .next()
-            .is_some()
+            .filter_map(Result::ok)
+            .any(|e| !e.file_name().to_string_lossy().starts_with('.'))
     {
         return Err(invalid(format!(
             "error: `{}` exists and is not a batch folder (no manifest.json)",

@@ -22,9 +22,10 @@ fn read(dir: &Path, file: &str) -> Vec<u8> {
 }
 
 /// The files that must be byte-identical between equivalent batches.
-const DERIVED: [&str; 5] = [
+const DERIVED: [&str; 6] = [
     "results.csv",
     "aggregates.csv",
+    "aggregates_by_point.csv",
     "aggregates.json",
     "exceedance.csv",
     "exceedance/gas0_drum_peak_ppm_gt_2.tif",
@@ -80,6 +81,16 @@ fn results_do_not_depend_on_threads_or_shards() {
     let expected: Vec<String> = (0..12).map(|i| i.to_string()).collect();
     assert_eq!(runs, expected, "rows in run-index order");
     assert_same(&one, &tmp.path().join("two"));
+    // The chemical runs are deterministic: the two replications of a point agree, so
+    // the per-point mean is the runs' value and the standard deviation 0.
+    let by_point = String::from_utf8(read(&one, "aggregates_by_point.csv")).unwrap();
+    let v = csv.lines().nth(1).unwrap().split(',').nth(6).unwrap();
+    let row = by_point.lines().nth(1).unwrap();
+    assert_eq!(
+        row,
+        format!("0,2.0,270.0,gas_area_aegl2_m2_final,2,{v},0,{v},{v},{v},{v},{v}"),
+        "{by_point}"
+    );
     assert_same(&one, &tmp.path().join("merged"));
     // A shard holds only its own runs.
     let s1 = String::from_utf8(read(&tmp.path().join("s1"), "results.csv")).unwrap();
@@ -153,7 +164,7 @@ fn kill_and_resume_loses_and_duplicates_nothing() {
         "--threads",
         "1",
     ]);
-    for (k, ms) in [40u64, 120, 250].into_iter().enumerate() {
+    for (k, ms) in [5u64, 20, 40, 120, 250].into_iter().enumerate() {
         let dir = tmp.path().join(format!("killed{k}"));
         let d = dir.to_str().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_drillsim"))

@@ -1,5 +1,6 @@
 //! The batch folder: `manifest.json`, `journal.jsonl`, and the files derived from them —
 //! `results.csv` (one row per run, in run-index order), `aggregates.csv`,
+//! `aggregates_by_point.csv` (over the replications of each design point),
 //! `aggregates.json`, `exceedance.csv` and per-cell exceedance-probability rasters
 //! (`exceedance/<raster>_gt_<value>.tif` and `.png`). Derived files are always
 //! rebuilt from the journal and written atomically (temporary file, then rename), so a
@@ -319,6 +320,46 @@ impl Aggregates {
     }
 }
 
+/// `aggregates_by_point.csv`: the statistics of every metric over the replications of
+/// each design point: `point,<axes…>,metric,n,mean,std,min,p5,p50,p95,max`.
+pub fn by_point_csv(manifest: &Manifest, records: &[RunRecord]) -> String {
+    let names = metric_names(records);
+    let mut header = vec!["point".to_owned()];
+    header.extend(manifest.axes.iter().map(|a| csv_cell(a)));
+    header.push("metric,n,mean,std,min,p5,p50,p95,max".to_owned());
+    let mut out = header.join(",") + "\n";
+    let mut start = 0;
+    while start < records.len() {
+        let point_of = |r: &RunRecord| manifest.runs.get(r.run as usize).map(|m| m.point);
+        let p = point_of(&records[start]);
+        let end = start
+            + records[start..]
+                .iter()
+                .take_while(|r| point_of(r) == p)
+                .count();
+        let group = &records[start..end];
+        if let Some(m) = manifest.runs.get(group[0].run as usize) {
+            let values: Vec<String> = m.values.iter().map(|v| csv_cell(v)).collect();
+            for n in &names {
+                let x: Vec<f64> = group.iter().map(|r| value(r, n)).collect();
+                let st = stats(&x);
+                let cells = [st.mean, st.std, st.min, st.p5, st.p50, st.p95, st.max].map(num);
+                out.push_str(&format!(
+                    "{},{}{}{},{},{}\n",
+                    m.point,
+                    values.join(","),
+                    if values.is_empty() { "" } else { "," },
+                    csv_cell(n),
+                    st.n,
+                    cells.join(",")
+                ));
+            }
+        }
+        start = end;
+    }
+    out
+}
+
 /// A per-cell probability raster: file stem, grid, EPSG code.
 pub type ProbabilityRaster = (String, Grid<f32>, Option<u32>);
 
@@ -372,6 +413,10 @@ pub fn write_results(
     )?;
     let agg = aggregates(manifest, records);
     write_atomic(&dir.join("aggregates.csv"), agg.to_csv().as_bytes())?;
+    write_atomic(
+        &dir.join("aggregates_by_point.csv"),
+        by_point_csv(manifest, records).as_bytes(),
+    )?;
     write_atomic(&dir.join("exceedance.csv"), agg.exceedance_csv().as_bytes())?;
     let json = serde_json::to_string_pretty(&agg).map_err(|e| e.to_string())? + "\n";
     write_atomic(&dir.join("aggregates.json"), json.as_bytes())?;
