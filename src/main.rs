@@ -3,8 +3,11 @@
 //! Exit codes: 0 success; 1 the run failed (e.g. outputs could not be written);
 //! 2 the input is invalid (scenario errors, bad arguments).
 
+mod batch;
 mod calc;
 mod info;
+mod plan;
+mod plan_optimise;
 mod run;
 
 use std::path::PathBuf;
@@ -46,6 +49,13 @@ enum Command {
         #[command(subcommand)]
         command: calc::CalcCommand,
     },
+    /// Run a sweep of scenario variants in parallel (or merge shard folders).
+    Batch(batch::BatchArgs),
+    /// Facility-layout planning: travel-time coverage, supply reach, shelter balance.
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -55,6 +65,8 @@ fn main() -> ExitCode {
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Info(args) => info::info(&args),
         Command::Calc { command } => calc::calc(&command),
+        Command::Batch(args) => batch::batch(&args),
+        Command::Plan { command } => plan::plan(&command),
     };
     ExitCode::from(code)
 }

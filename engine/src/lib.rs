@@ -10,6 +10,7 @@
 //! whatever the number of rayon threads.
 
 pub mod agents;
+pub mod batch;
 pub mod exercise;
 pub mod hazards;
 pub mod output;

@@ -1,0 +1,317 @@
+//! `drillsim batch`: results independent of thread count and sharding, kill-and-resume
+//! without lost or duplicated runs, aggregates checked by hand, located sweep errors.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{drillsim, root, text};
+
+const WIND: &str = "tests/fixtures/batch/wind.ron";
+
+fn batch(args: &[&str]) {
+    let out = drillsim(args, &[]);
+    let (o, e) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{args:?}:\n{o}{e}");
+}
+
+fn read(dir: &Path, file: &str) -> Vec<u8> {
+    std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()))
+}
+
+/// The files that must be byte-identical between equivalent batches.
+const DERIVED: [&str; 6] = [
+    "results.csv",
+    "aggregates.csv",
+    "aggregates_by_point.csv",
+    "aggregates.json",
+    "exceedance.csv",
+    "exceedance/gas0_drum_peak_ppm_gt_2.tif",
+];
+
+fn assert_same(a: &Path, b: &Path) {
+    for f in DERIVED {
+        assert!(
+            read(a, f) == read(b, f),
+            "{f} differs: {} vs {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_threads_or_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = |n: &str| tmp.path().join(n).display().to_string();
+    batch(&["batch", WIND, "--out", &d("one"), "--threads", "1", "-q"]);
+    batch(&["batch", WIND, "--out", &d("two"), "--threads", "2", "-q"]);
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        batch(&[
+            "batch",
+            WIND,
+            "--out",
+            &d(&format!("s{i}")),
+            "--shard",
+            &shard,
+            "-q",
+        ]);
+    }
+    batch(&[
+        "batch",
+        "merge",
+        &d("s2"),
+        &d("s0"),
+        &d("s1"),
+        "--out",
+        &d("merged"),
+        "-q",
+    ]);
+    let one = tmp.path().join("one");
+    let csv = String::from_utf8(read(&one, "results.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 12, "header and 12 runs:\n{csv}");
+    let runs: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let expected: Vec<String> = (0..12).map(|i| i.to_string()).collect();
+    assert_eq!(runs, expected, "rows in run-index order");
+    assert_same(&one, &tmp.path().join("two"));
+    // The chemical runs are deterministic: the two replications of a point agree, so
+    // the per-point mean is the runs' value and the standard deviation 0.
+    let by_point = String::from_utf8(read(&one, "aggregates_by_point.csv")).unwrap();
+    let v = csv.lines().nth(1).unwrap().split(',').nth(6).unwrap();
+    let row = by_point.lines().nth(1).unwrap();
+    assert_eq!(
+        row,
+        format!("0,2.0,270.0,gas_area_aegl2_m2_final,2,{v},0,{v},{v},{v},{v},{v}"),
+        "{by_point}"
+    );
+    assert_same(&one, &tmp.path().join("merged"));
+    // A shard holds only its own runs.
+    let s1 = String::from_utf8(read(&tmp.path().join("s1"), "results.csv")).unwrap();
+    let s1_runs: Vec<&str> = s1
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(s1_runs, ["1", "4", "7", "10"]);
+}
+
+fn journal_runs(dir: &Path) -> Vec<u64> {
+    let text = String::from_utf8(read(dir, "journal.jsonl")).unwrap();
+    let mut runs: Vec<u64> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["run"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    runs.sort_unstable();
+    runs
+}
+
+/// A journal cut in the middle of a line (as after a kill during a write) resumes to the
+/// same results, with every run exactly once.
+#[test]
+fn resume_after_a_torn_journal_loses_and_duplicates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let full = tmp.path().join("full");
+    let cut = tmp.path().join("cut");
+    batch(&["batch", WIND, "--out", full.to_str().unwrap(), "-q"]);
+    std::fs::create_dir(&cut).unwrap();
+    std::fs::copy(full.join("manifest.json"), cut.join("manifest.json")).unwrap();
+    let journal = read(&full, "journal.jsonl");
+    let lines: Vec<usize> = journal
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    // Five whole records and half of the sixth.
+    let end = lines[4] + 1 + (lines[5] - lines[4]) / 2;
+    std::fs::write(cut.join("journal.jsonl"), &journal[..end]).unwrap();
+    let c = cut.to_str().unwrap();
+    // Without --resume the folder is refused.
+    let out = drillsim(&["batch", WIND, "--out", c], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    batch(&["batch", WIND, "--out", c, "--resume", "-q"]);
+    assert_eq!(journal_runs(&cut), (0..12).collect::<Vec<_>>());
+    assert_same(&full, &cut);
+    // Resuming a finished batch runs nothing and changes nothing.
+    batch(&["batch", WIND, "--out", c, "--resume", "-q"]);
+    assert_eq!(journal_runs(&cut), (0..12).collect::<Vec<_>>());
+    assert_same(&full, &cut);
+}
+
+/// The binary is killed (SIGKILL) at several moments of a batch; `--resume` then gives
+/// the results of an uninterrupted batch.
+#[test]
+fn kill_and_resume_loses_and_duplicates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let full = tmp.path().join("full");
+    batch(&[
+        "batch",
+        WIND,
+        "--out",
+        full.to_str().unwrap(),
+        "-q",
+        "--threads",
+        "1",
+    ]);
+    for (k, ms) in [5u64, 20, 40, 120, 250].into_iter().enumerate() {
+        let dir = tmp.path().join(format!("killed{k}"));
+        let d = dir.to_str().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_drillsim"))
+            .current_dir(root())
+            .args(["batch", WIND, "--out", d, "-q", "--threads", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        batch(&[
+            "batch",
+            WIND,
+            "--out",
+            d,
+            "--resume",
+            "-q",
+            "--threads",
+            "2",
+        ]);
+        assert_eq!(
+            journal_runs(&dir),
+            (0..12).collect::<Vec<_>>(),
+            "kill after {ms} ms"
+        );
+        assert_same(&full, &dir);
+    }
+}
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+/// by_hand.ron sweeps the wind speed over 1, 2, 3, 4, 10 m/s (each twice, once per
+/// terrain height). Hand computation: mean = 4; Σ(x − 4)² = 2·(9 + 4 + 1 + 0 + 36) = 100,
+/// s = sqrt(100/9) = 10/3; min 1, median (h = 4.5 between 3 and 3) 3, max 10;
+/// P(speed > 2.5) = 6/10. The terrain is 15 m or 25 m in half the runs each, so
+/// P(elevation > 20 m) = 0.5 in every cell. Tolerance 1e-12: a few f64 roundings.
+#[test]
+fn aggregates_match_hand_computation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("hand");
+    batch(&[
+        "batch",
+        "tests/fixtures/batch/by_hand.ron",
+        "--out",
+        dir.to_str().unwrap(),
+        "-q",
+    ]);
+    let agg = csv_rows(&String::from_utf8(read(&dir, "aggregates.csv")).unwrap());
+    assert_eq!(agg[0].join(","), "metric,n,mean,std,min,p5,p50,p95,max");
+    let row = agg.iter().find(|r| r[0] == "wind_speed_m_s_final").unwrap();
+    let v: Vec<f64> = row[2..].iter().map(|c| c.parse().unwrap()).collect();
+    assert_eq!(row[1], "10");
+    for (got, want) in v.iter().zip([4.0, 10.0 / 3.0, 1.0, 1.0, 3.0, 10.0, 10.0]) {
+        assert!((got - want).abs() < 1e-12, "{row:?}");
+    }
+    let ex = String::from_utf8(read(&dir, "exceedance.csv")).unwrap();
+    assert_eq!(
+        ex,
+        "metric,above,count,n,probability\nwind_speed_m_s_final,2.5,6,10,0.6\n"
+    );
+    let r =
+        drillsim_engine::world::raster::read_geotiff(&dir.join("exceedance/elevation_m_gt_20.tif"))
+            .unwrap();
+    assert_eq!((r.grid.width(), r.grid.height()), (20, 10));
+    assert!(
+        r.grid.data().iter().all(|&p| p == 0.5),
+        "{:?}",
+        r.grid.data()
+    );
+    assert_eq!(r.epsg, Some(32650));
+}
+
+#[test]
+fn bad_sweeps_give_located_errors() {
+    insta::glob!("fixtures/batch/broken/*.ron", |path| {
+        let rel = path.strip_prefix(root()).unwrap().display().to_string();
+        let tmp = tempfile::tempdir().unwrap();
+        let out_dir = tmp.path().join("out");
+        let out = drillsim(&["batch", &rel, "--out", out_dir.to_str().unwrap()], &[]);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{rel}:\n{stdout}{stderr}");
+        assert!(stderr.contains(&rel), "{rel}: names the file:\n{stderr}");
+        assert!(
+            !out_dir.exists(),
+            "{rel}: nothing written for an invalid sweep"
+        );
+        insta::assert_snapshot!(stderr);
+    });
+}
+
+/// Opt-in (runs only with `DRILLSIM_SLURM_TEST=1`, as root on Debian bookworm): installs
+/// Slurm and munge if needed, starts a one-node cluster on this machine
+/// (scale/slurm/start_local_cluster.sh), submits the sweep as a 3-task job array
+/// (scale/slurm/drillsim_array.sbatch), merges the shards and checks the merged files
+/// are byte-identical to a local run; then stops the daemons it recorded.
+#[test]
+fn slurm_job_array_matches_a_local_run() {
+    if std::env::var("DRILLSIM_SLURM_TEST").as_deref() != Ok("1") {
+        eprintln!("skipped: set DRILLSIM_SLURM_TEST=1 to run the Slurm test");
+        return;
+    }
+    let sh = |script: &str| {
+        let st = Command::new("bash")
+            .arg(root().join(script))
+            .status()
+            .unwrap();
+        assert!(st.success(), "{script} failed");
+    };
+    sh("scale/slurm/start_local_cluster.sh");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("slurm");
+    std::fs::create_dir(&out).unwrap();
+    let export = format!(
+        "ALL,SWEEP={},OUT={},DRILLSIM={}",
+        root().join(WIND).display(),
+        out.display(),
+        env!("CARGO_BIN_EXE_drillsim")
+    );
+    let st = Command::new("sbatch")
+        .current_dir(&out)
+        .args([
+            "--wait",
+            "--array=0-2",
+            "--cpus-per-task=1",
+            "--export",
+            &export,
+        ])
+        .arg(root().join("scale/slurm/drillsim_array.sbatch"))
+        .status()
+        .unwrap();
+    sh("scale/slurm/stop_local_cluster.sh");
+    assert!(st.success(), "sbatch --wait failed");
+    let shards: Vec<String> = (0..3)
+        .map(|i| out.join(format!("shard-{i}")).display().to_string())
+        .collect();
+    let merged = out.join("merged").display().to_string();
+    let mut args = vec!["batch", "merge"];
+    args.extend(shards.iter().map(String::as_str));
+    args.extend(["--out", &merged, "-q"]);
+    batch(&args);
+    let local = tmp.path().join("local");
+    batch(&["batch", WIND, "--out", local.to_str().unwrap(), "-q"]);
+    assert_same(&local, &out.join("merged"));
+}

@@ -1,0 +1,157 @@
+//! `drillsim plan coverage` on a hand-checkable road grid (tests/fixtures/batch/plan_grid.ron).
+
+mod common;
+
+use common::{drillsim, text};
+
+/// Secondary roads at 50 km/h = 13.89 m/s (CJJ 37-2012 design speed used by the road
+/// model). From the base at (100, 100): A at 400 m → 28.8 s, C at 800 m → 57.6 s,
+/// B at 1600 m → 115.2 s; so within 0.5 min 100 people, within 1 min 150, within 2 min
+/// all 350. Supply: L = 2500 packs / (2000 packs/h) = 4500 s, τ = 800 m / 13.89 m/s =
+/// 57.6 s, t₁ = 4557.6 s, C = 4615.2 s → 1 + ⌊(14 400 − 4557.6)/4615.2⌋ = 3 loads per
+/// truck, 2 trucks × 3 × 2500 = 15 000 packs (< 20 000 in stock) → 15 000 people at one
+/// pack per person-day. Shelter demand: A (nearest shelter) 100 + C (named) 50 = 150.
+/// Exact decimal comparisons: these times are short sums of f64 that print exactly.
+#[test]
+fn coverage_by_hand_on_a_road_grid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cov");
+    let o = drillsim(
+        &[
+            "plan",
+            "coverage",
+            "tests/fixtures/batch/plan_grid.ron",
+            "--minutes",
+            "0.5,1,2",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        &[],
+    );
+    let (so, se) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{so}{se}");
+    let cov = std::fs::read_to_string(out.join("coverage.csv")).unwrap();
+    let all = cov.lines().nth(1).unwrap();
+    assert_eq!(all, "all_bases,base,,,,100,150,350", "{cov}");
+    let supply = std::fs::read_to_string(out.join("supply.csv")).unwrap();
+    let row: Vec<&str> = supply.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[..4], ["depot", "2", "2500", "20000"]);
+    let one_way: f64 = row[5].parse().unwrap();
+    assert!((one_way - 57.6).abs() < 1e-9, "{supply}");
+    assert_eq!(row[6..], ["3", "15000", "15000"], "{supply}");
+    let shelters = std::fs::read_to_string(out.join("shelters.csv")).unwrap();
+    assert!(shelters.contains("\nshelter,1000,150,850\n"), "{shelters}");
+    for f in [
+        "isochrones.geojson",
+        "coverage.json",
+        "minutes_to_base.png",
+        "minutes_to_base.tif",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let gj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("isochrones.geojson")).unwrap())
+            .unwrap();
+    // 5 × 5 road nodes plus 3 facilities.
+    assert_eq!(gj["features"].as_array().unwrap().len(), 28);
+}
+
+/// `plan optimise --add 1` on the same grid, cover time 0.5 min (416.7 m at 50 km/h).
+/// The base already covers A (100 people). The only road node within 416.7 m of both B
+/// (200) and C (50) is (900, 500), 400 m from each: covering optimum 350 people, gain
+/// 250. p-median: (900, 900) gives Σ people × distance = 100·400 + 200·0 + 50·800 =
+/// 80 000 person-m = 5760 person-s at 13.89 m/s, the least of all nodes (e.g. (900, 500)
+/// gives 140 000 person-m); the base alone gives 100·400 + 200·1600 + 50·800 = 400 000
+/// person-m = 28 800 person-s. Tolerance 1e-6 s for the f64 sums.
+#[test]
+fn optimise_finds_the_hand_computed_optimum() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("opt");
+    let o = drillsim(
+        &[
+            "plan",
+            "optimise",
+            "tests/fixtures/batch/plan_grid.ron",
+            "--add",
+            "1",
+            "--minutes",
+            "0.5",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        &[],
+    );
+    let (so, se) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{so}{se}");
+    let csv = std::fs::read_to_string(out.join("optimise.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "{csv}");
+    for r in &rows {
+        let (site, covered, wt, base_wt): (&str, f64, f64, f64) = (
+            &format!("{},{}", r[4], r[5]),
+            r[6].parse().unwrap(),
+            r[7].parse().unwrap(),
+            r[9].parse().unwrap(),
+        );
+        assert!((base_wt - 28_800.0).abs() < 1e-6, "{csv}");
+        assert_eq!(r[8], "100", "{csv}");
+        match r[0] {
+            "max_covering" => {
+                assert_eq!(site, "900,500", "{csv}");
+                assert_eq!(covered, 350.0);
+            }
+            _ => {
+                assert_eq!(site, "900,900", "{csv}");
+                assert!((wt - 5760.0).abs() < 1e-6, "{csv}");
+            }
+        }
+    }
+}
+
+/// With the levee-breach flood of minute 60 and a fire engine's limits, travel is never
+/// faster than free flow (a vehicle drives at most the road's speed and water only slows
+/// or closes roads), so no coverage count may exceed the free-flow one.
+#[test]
+fn hazards_never_increase_coverage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let counts = |extra: &[&str], name: &str| -> Vec<f64> {
+        let out = tmp.path().join(name);
+        let mut args = vec![
+            "plan",
+            "coverage",
+            "scenarios/flood_levee_breach.ron",
+            "--minutes",
+            "1,3,5",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        args.extend(extra);
+        let o = drillsim(&args, &[]);
+        let (so, se) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{so}{se}");
+        std::fs::read_to_string(out.join("coverage.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .flat_map(|l| {
+                l.split(',')
+                    .skip(5)
+                    .map(|c| c.parse().unwrap())
+                    .collect::<Vec<f64>>()
+            })
+            .collect()
+    };
+    let free = counts(&[], "free");
+    let flooded = counts(&["--at-s", "3600"], "flooded");
+    assert_eq!(free.len(), flooded.len());
+    for (f, h) in free.iter().zip(&flooded) {
+        assert!(h <= f, "{flooded:?} vs {free:?}");
+    }
+}
