@@ -5,6 +5,7 @@
 
 mod calc;
 mod info;
+mod report;
 mod run;
 
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ enum Command {
     },
     /// Describe what a scenario will simulate: grid, memory, hazards, weather.
     Info(info::InfoArgs),
+    /// Write the after-action report (HTML and Markdown) of a run folder.
+    Report(report::ReportArgs),
     /// Quick calculations without a scenario (threat-zone distances, fire behaviour, key values).
     Calc {
         #[command(subcommand)]
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Info(args) => info::info(&args),
         Command::Calc { command } => calc::calc(&command),
+        Command::Report(args) => report::run(&args),
     };
     ExitCode::from(code)
 }

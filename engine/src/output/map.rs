@@ -12,9 +12,10 @@
 //! "over" (Porter & Duff 1984), `C = C_dst + α (C_src − C_dst)`, in this order:
 //! - water depth `d`: where `d` exceeds the flood's dry threshold (the one of the
 //!   `flooded_area_m2` metric), a ramp from pale to deep blue over 0–3 m, α = 0.8;
-//! - gas: cells where the instantaneous concentration at receptor height reaches a
-//!   level of concern, most severe level red, next orange, then yellow (the colours of
-//!   ALOHA threat-zone plots), α = 0.45;
+//! - gas threat zones: cells where the concentration at receptor height, averaged over
+//!   the level's exposure time so far (the field of the `gas_area_*` metrics and of
+//!   `zones/*.geojson`), reaches a level of concern; most severe level red, next
+//!   orange, then yellow (the colours of ALOHA threat-zone plots), α = 0.45;
 //! - fire: burned cells dark brown (α = 0.65), burning cells orange (α = 0.95);
 //! - roads as thin grey lines (closed roads thick red), then facility and team symbols.
 //!
@@ -27,8 +28,8 @@
 //!
 //! ## Assumptions
 //! North is up (rows run north → south, as in every engine grid); square pixels; no
-//! reprojection. Gas colours show where the cloud is now, not the time-averaged threat
-//! zones of `zones/*.geojson`. Text in the image is ASCII only (a 5×7 bitmap font);
+//! reprojection. Gas zones are those of the time-averaged field (threat zones), not the
+//! instantaneous cloud. Text in the image is ASCII only (a 5×7 bitmap font);
 //! labels in other scripts belong in the HTML around the image.
 //!
 //! ## References
@@ -43,18 +44,16 @@
 
 mod draw;
 mod font;
+mod scene;
 
 use std::path::Path;
 
 pub use draw::{MapImage, Rgb};
+pub use scene::{FacilitySymbol, Scene, TeamMark};
 
-use crate::agents::state::{AgentStatic, FacilityKind, Phase, Response};
-use crate::hazards::fire::plugin::FireHazards;
-use crate::hazards::flood::plugin::FloodHazards;
-use crate::hazards::gas::plugin::GasHazards;
 use crate::scenario::types::LandCover;
 use crate::sim::Simulation;
-use crate::world::grid::{Grid, GridSpec};
+use crate::world::grid::GridSpec;
 use crate::world::raster::{self, HillshadeParams, RasterError, hillshade};
 use crate::world::terrain::Terrain;
 
@@ -81,171 +80,6 @@ const BURNED: Rgb = [70, 45, 35];
 const BURNING: Rgb = [255, 90, 0];
 const ROAD: Rgb = [95, 95, 95];
 const CLOSED: Rgb = [220, 0, 0];
-
-/// A facility's map symbol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FacilitySymbol {
-    /// Base: blue square.
-    Base,
-    /// Depot: brown diamond.
-    Depot,
-    /// Shelter: green triangle.
-    Shelter,
-    /// Hospital: white square with a red cross.
-    Hospital,
-    /// Command post: purple disc with a white centre.
-    CommandPost,
-}
-
-/// What a team is doing, as shown on the map (disc colour).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TeamMark {
-    /// Not yet available: grey.
-    OffDuty,
-    /// Ready at base: white.
-    Idle,
-    /// Driving to a task: yellow.
-    EnRoute,
-    /// Working on scene: red.
-    Working,
-    /// Carrying people or supplies: magenta.
-    Carrying,
-    /// Returning to base: cyan.
-    Returning,
-    /// Resting: lilac.
-    Resting,
-    /// Out of action: black.
-    Casualty,
-}
-
-impl TeamMark {
-    /// Disc colour.
-    pub fn color(self) -> Rgb {
-        match self {
-            Self::OffDuty => [150, 150, 150],
-            Self::Idle => [250, 250, 250],
-            Self::EnRoute => [255, 215, 0],
-            Self::Working => [230, 30, 30],
-            Self::Carrying => [230, 0, 200],
-            Self::Returning => [0, 200, 220],
-            Self::Resting => [150, 140, 220],
-            Self::Casualty => [0, 0, 0],
-        }
-    }
-
-    fn of(phase: &Phase) -> Self {
-        match phase {
-            Phase::OffDuty => Self::OffDuty,
-            Phase::Idle => Self::Idle,
-            Phase::ToTask => Self::EnRoute,
-            Phase::Working(_) => Self::Working,
-            Phase::Carrying => Self::Carrying,
-            Phase::Returning => Self::Returning,
-            Phase::Resting(_) => Self::Resting,
-            Phase::Casualty => Self::Casualty,
-        }
-    }
-}
-
-/// What a map shows: the dynamic layers at one moment, copied out of a simulation (or
-/// built by hand in tests).
-#[derive(Clone, Debug, Default)]
-pub struct Scene {
-    /// Simulated time, s.
-    pub t_s: f64,
-    /// Water depth of each flood (m) with its dry threshold (m).
-    pub water_depth_m: Vec<(Grid<f32>, f32)>,
-    /// Gas per release: 0 where no level is reached, else 1 + index of the most severe
-    /// level reached (levels ordered most severe first).
-    pub gas_level: Vec<Grid<u8>>,
-    /// Names of the gas levels, most severe first (legend; ASCII shown as is).
-    pub gas_level_names: Vec<String>,
-    /// Fire per wildland fire: 0 unburned, 1 burned, 2 burning.
-    pub fire: Vec<Grid<u8>>,
-    /// Road polylines (world m) and whether the road is closed.
-    pub roads: Vec<(Vec<[f64; 2]>, bool)>,
-    /// Facilities.
-    pub facilities: Vec<(FacilitySymbol, [f64; 2])>,
-    /// Teams.
-    pub teams: Vec<(TeamMark, [f64; 2])>,
-}
-
-impl Scene {
-    /// The current state of `sim`.
-    pub fn from_sim(sim: &Simulation) -> Self {
-        let world = sim.world();
-        let t = sim.time_s();
-        let mut scene = Self {
-            t_s: t,
-            ..Self::default()
-        };
-        if let Some(floods) = world.get_resource::<FloodHazards>() {
-            for m in floods.instances.iter().filter_map(|f| f.model.as_ref()) {
-                let dry = m.spec().numerics.dry_depth_m as f32;
-                if let Some(g) = Grid::from_vec(*m.grid(), m.depth_slice().to_vec()) {
-                    scene.water_depth_m.push((g, dry));
-                }
-            }
-        }
-        if let Some(gas) = world.get_resource::<GasHazards>() {
-            for r in gas.releases.iter().filter(|r| r.started) {
-                let Ok(m) = &r.model else { continue };
-                let levels: Vec<f64> = m.levels().iter().map(|l| l.threshold).collect();
-                if scene.gas_level_names.is_empty() {
-                    scene.gas_level_names = m.levels().iter().map(|l| l.name.clone()).collect();
-                }
-                scene.gas_level.push(m.concentration().map(|&c| {
-                    let c = f64::from(c);
-                    levels
-                        .iter()
-                        .position(|&l| c >= l)
-                        .map_or(0, |i| (i + 1).min(255) as u8)
-                }));
-            }
-        }
-        if let Some(fires) = world.get_resource::<FireHazards>() {
-            for f in fires.fires.iter().filter(|f| f.started) {
-                let spec = *f.sim.spec();
-                let mut g = Grid::from_fn(spec, |c, r| {
-                    u8::from(f.sim.arrival_s(spec.index(c, r)) <= t)
-                });
-                for &i in &f.burning {
-                    if let Some(v) = g.data_mut().get_mut(i as usize) {
-                        *v = 2;
-                    }
-                }
-                scene.fire.push(g);
-            }
-        }
-        let response = world.get_resource::<Response>();
-        if let Some(st) = world.get_resource::<AgentStatic>() {
-            let closed = |e: usize| {
-                response
-                    .and_then(|r| r.closed.get(e / 64))
-                    .is_some_and(|w| w >> (e % 64) & 1 == 1)
-            };
-            for (e, edge) in st.net.edges.iter().enumerate() {
-                scene.roads.push((edge.geometry.clone(), closed(e)));
-            }
-            for f in &st.facilities {
-                let sym = match f.kind {
-                    FacilityKind::Base(_) => FacilitySymbol::Base,
-                    FacilityKind::Depot => FacilitySymbol::Depot,
-                    FacilityKind::Shelter(_) => FacilitySymbol::Shelter,
-                    FacilityKind::Hospital(_) => FacilitySymbol::Hospital,
-                    FacilityKind::CommandPost => FacilitySymbol::CommandPost,
-                };
-                scene.facilities.push((sym, f.pos));
-            }
-        }
-        if let Some(r) = response {
-            for team in &r.teams {
-                scene.teams.push((TeamMark::of(&team.phase), team.pos));
-            }
-        }
-        scene
-    }
-}
 
 /// Renders maps of one terrain: the shaded relief is computed once, each [`Scene`] is
 /// drawn over it.
@@ -464,6 +298,13 @@ impl MapRenderer {
                 }
             }
         }
+        for &pos in &scene.sources {
+            let [x, y] = self.px(pos);
+            for (d, c, w) in [(7, [255, 255, 255], 5), (6, [0, 0, 0], 3)] {
+                img.line([x - d, y - d], [x + d, y + d], c, 1.0, w);
+                img.line([x - d, y + d], [x + d, y - d], c, 1.0, w);
+            }
+        }
         for &(sym, pos) in &scene.facilities {
             let [x, y] = self.px(pos);
             draw_facility(img, x, y, sym);
@@ -633,6 +474,43 @@ impl MapImage {
     pub fn write_png(&self, path: &Path) -> Result<(), RasterError> {
         raster::write_png(path, self.width, self.height, &self.rgba)
     }
+}
+
+/// Reads PNG bytes (8-bit grey, grey-alpha, RGB or RGBA; 16-bit stripped) into an
+/// RGBA image — to check written maps and screenshots.
+pub fn decode_png(bytes: &[u8]) -> Result<MapImage, MapError> {
+    let err = |e: png::DecodingError| MapError(e.to_string());
+    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = dec.read_info().map_err(err)?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| MapError("the image is too large".into()))?;
+    let mut buf = vec![0; size];
+    let info = reader.next_frame(&mut buf).map_err(err)?;
+    buf.truncate(info.buffer_size());
+    let channels = match info.color_type {
+        png::ColorType::Grayscale => 1,
+        png::ColorType::GrayscaleAlpha => 2,
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        png::ColorType::Indexed => return Err(MapError("palette not expanded".into())),
+    };
+    let mut rgba = Vec::with_capacity(info.width as usize * info.height as usize * 4);
+    for px in buf.chunks_exact(channels) {
+        let (rgb, a) = match channels {
+            1 => ([px[0]; 3], 255),
+            2 => ([px[0]; 3], px[1]),
+            3 => ([px[0], px[1], px[2]], 255),
+            _ => ([px[0], px[1], px[2]], px[3]),
+        };
+        rgba.extend_from_slice(&[rgb[0], rgb[1], rgb[2], a]);
+    }
+    Ok(MapImage {
+        width: info.width,
+        height: info.height,
+        rgba,
+    })
 }
 
 /// A map of the current state of `sim` (one-off; use [`MapRenderer`] for a series).

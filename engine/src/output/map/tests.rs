@@ -1,5 +1,6 @@
 use super::*;
 use crate::scenario::types::LandCover;
+use crate::world::grid::Grid;
 
 /// 60 × 60 cells of 10 m: enlarged 10× to 600 px, so cell (c, r) covers pixels
 /// 10c..10c+9 × 10r..10r+9.
@@ -95,6 +96,7 @@ fn gas_fire_and_symbols_have_their_colours() {
         fire: vec![fire],
         teams: vec![(TeamMark::Working, centre(25, 35))],
         facilities: vec![(FacilitySymbol::Base, centre(35, 25))],
+        sources: vec![centre(50, 10)],
         ..Scene::default()
     };
     let img = MapRenderer::new(&t, DEFAULT_MAX_PX).render(&scene);
@@ -104,6 +106,7 @@ fn gas_fire_and_symbols_have_their_colours() {
     assert_eq!(rgb(&img, 415, 405), over(flat_grey(), BURNING, 0.95));
     assert_eq!(rgb(&img, 255, 355), TeamMark::Working.color());
     assert_eq!(rgb(&img, 355, 255), [30, 60, 160]);
+    assert_eq!(rgb(&img, 505, 105), [0, 0, 0]); // release marker
 }
 
 #[test]
@@ -141,11 +144,14 @@ fn large_grids_are_downsampled_to_max_px() {
     };
     let r = MapRenderer::new(&t, 1200);
     assert_eq!(r.size(), (1200, 400 + CAPTION_H));
-    let png = r.render(&Scene::default()).encode_png().unwrap_or_default();
-    let info = png::Decoder::new(std::io::Cursor::new(png))
-        .read_info()
-        .map(|r| (r.info().width, r.info().height));
-    assert_eq!(info.ok(), Some((1200, 400 + CAPTION_H)));
+    let img = r.render(&Scene::default());
+    let png = img.encode_png().unwrap_or_default();
+    let back = decode_png(&png).ok();
+    assert_eq!(
+        back.as_ref().map(|b| (b.width, b.height)),
+        Some((1200, 400 + CAPTION_H))
+    );
+    assert!(back.is_some_and(|b| b == img), "PNG round trip is lossless");
 }
 
 #[test]
