@@ -8,6 +8,7 @@ mod calc;
 mod info;
 mod plan;
 mod plan_optimise;
+mod report;
 mod run;
 
 use std::path::PathBuf;
@@ -44,6 +45,8 @@ enum Command {
     },
     /// Describe what a scenario will simulate: grid, memory, hazards, weather.
     Info(info::InfoArgs),
+    /// Write the after-action report (HTML and Markdown) of a run folder.
+    Report(report::ReportArgs),
     /// Quick calculations without a scenario (threat-zone distances, fire behaviour, key values).
     Calc {
         #[command(subcommand)]
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Calc { command } => calc::calc(&command),
         Command::Batch(args) => batch::batch(&args),
         Command::Plan { command } => plan::plan(&command),
+        Command::Report(args) => report::run(&args),
     };
     ExitCode::from(code)
 }

@@ -3,6 +3,7 @@
 //! everything goes to a temporary sibling folder that is renamed into place at the end,
 //! so a crash never leaves a half-written run behind.
 
+pub mod map;
 pub mod summary;
 
 use std::fs;
