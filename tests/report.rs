@@ -229,62 +229,15 @@ fn run_with_maps_writes_an_index_and_the_report_embeds_them() {
     assert!(!plain.join("maps").exists());
 }
 
-fn chromium() -> Option<String> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .map(str::to_owned)
-}
-
 /// Renders the fixture's report in headless Chromium and checks that the screenshot is
 /// not blank. Skipped when Chromium is absent, except in CI (`CI` set), where it fails.
-/// `DRILLSIM_UPDATE_SCREENSHOTS=1` copies the screenshot to docs/report_screenshot.png.
 #[test]
 fn report_renders_in_headless_chromium() {
-    let Some(bin) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs Chromium for this test: install the Debian package `chromium` (.ci/run does)"
-        );
-        eprintln!("skipped: Chromium not found (install the Debian package `chromium`)");
-        return;
-    };
     let (tmp, run) = fixture();
     report(&run, &[]);
     let shot = tmp.path().join("screenshot.png");
-    let profile = tmp.path().join("profile");
-    let mut child = Command::new(&bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            &format!("--user-data-dir={}", profile.display()),
-            &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,2400",
-            &format!("file://{}", run.join("report.html").display()),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(180) {
-            let _ = child.kill();
-            panic!("Chromium did not finish within 180 s");
-        }
-        std::thread::sleep(Duration::from_millis(200));
+    if !common::chromium_screenshot(&run.join("report.html"), &shot, (1280, 2400)) {
+        return;
     }
     let png = std::fs::read(&shot).expect("Chromium wrote the screenshot");
     let img = drillsim_engine::output::map::decode_png(&png).unwrap();
@@ -310,7 +263,4 @@ fn report_renders_in_headless_chromium() {
         "σ = {sd:.1}, {} colours",
         colours.len()
     );
-    if std::env::var("DRILLSIM_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
-        std::fs::copy(&shot, root().join("docs/report_screenshot.png")).unwrap();
-    }
 }

@@ -244,6 +244,7 @@ impl Content {
                 Rating::Met,
                 Rating::PartiallyMet,
                 Rating::NotMet,
+                Rating::NotObserved,
                 Rating::Pending,
             ]
             .into_iter()
@@ -268,6 +269,9 @@ impl Content {
                     HazardSpec::WildlandFire(_) => t(l, "wildland_fire").to_owned(),
                     HazardSpec::ChemicalRelease(r) => {
                         format!("{}, {}", t(l, "chemical_release"), r.chemical)
+                    }
+                    HazardSpec::ChemicalFire(f) => {
+                        format!("{}, {}", t(l, "chemical_fire"), f.chemical)
                     }
                 };
                 let dormant = if h.dormant() {
@@ -473,7 +477,7 @@ impl Content {
                         f.actions.clone_from(&actions);
                         self.improvements.push(f);
                     }
-                    Rating::Pending => {}
+                    Rating::NotObserved | Rating::Pending => {}
                 }
             }
         }
@@ -494,6 +498,7 @@ pub fn rating_label(lang: Lang, r: Rating) -> &'static str {
         Rating::Met => t(lang, "Met"),
         Rating::PartiallyMet => t(lang, "PartiallyMet"),
         Rating::NotMet => t(lang, "NotMet"),
+        Rating::NotObserved => t(lang, "NotObserved"),
         Rating::Pending => t(lang, "Pending"),
     }
 }

@@ -64,7 +64,7 @@ th{background:#f6f8fa}
 table.kv th{width:190px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:700;font-size:12px;white-space:nowrap}
 .Met{background:#dafbe1;color:#116329}.PartiallyMet{background:#fff8c5;color:#7d4e00}
-.NotMet{background:#ffebe9;color:#a40e26}.Pending{background:#eaeef2;color:#57606a}
+.NotMet{background:#ffebe9;color:#a40e26}.Pending,.NotObserved{background:#eaeef2;color:#57606a}
 .controller{border:2px dashed #cf222e;background:#fff5f5;padding:4px 8px;margin-top:6px;font-size:13px}
 .controller b{color:#cf222e;text-transform:uppercase;font-size:11px;letter-spacing:.05em}
 .maps{display:grid;grid-template-columns:1fr 1fr;gap:14px}

@@ -102,3 +102,59 @@ pub fn assert_resume_matches(
     assert_eq!(resumed.series(), straight.series());
     (straight, resumed)
 }
+
+fn chromium() -> Option<String> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .map(str::to_owned)
+}
+
+/// Renders `html` in headless Chromium to the PNG `shot` at `size` (pixels). Returns
+/// false (the caller skips) when Chromium is absent, except in CI (`CI` set), where a
+/// missing Chromium fails the test.
+pub fn chromium_screenshot(html: &Path, shot: &Path, size: (u32, u32)) -> bool {
+    let Some(bin) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs Chromium for this test: install the Debian package `chromium` (.ci/run does)"
+        );
+        eprintln!("skipped: Chromium not found (install the Debian package `chromium`)");
+        return false;
+    };
+    let profile = shot.with_extension("profile");
+    let mut child = Command::new(&bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            &format!("--user-data-dir={}", profile.display()),
+            &format!("--screenshot={}", shot.display()),
+            &format!("--window-size={},{}", size.0, size.1),
+            &format!("file://{}", html.display()),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(180) {
+            let _ = child.kill();
+            panic!("Chromium did not finish within 180 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    true
+}

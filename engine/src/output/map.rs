@@ -10,8 +10,9 @@
 //! drawn as `round(base · (A + (1 − A) · H))` per channel with ambient light `A = 0.35` and
 //! a base colour by land cover (water, built-up, forest, other). Overlays are composited
 //! "over" (Porter & Duff 1984), `C = C_dst + α (C_src − C_dst)`, in this order:
-//! - water depth `d`: where `d` exceeds the flood's dry threshold (the one of the
-//!   `flooded_area_m2` metric), a ramp from pale to deep blue over 0–3 m, α = 0.8;
+//! - water depth `d`: where `d` exceeds 5 cm (or the flood's dry threshold if larger;
+//!   rain on the grid leaves a thinner film everywhere), a ramp from pale to deep blue
+//!   over 0–3 m, α = 0.8;
 //! - gas threat zones: cells where the concentration at receptor height, averaged over
 //!   the level's exposure time so far (the field of the `gas_area_*` metrics and of
 //!   `zones/*.geojson`), reaches a level of concern; most severe level red, next
@@ -353,7 +354,7 @@ impl MapRenderer {
         img.text(8, y + 8, &time, 2, [255, 255, 255]);
         let mut items: Vec<(Rgb, String)> = Vec::new();
         if !scene.water_depth_m.is_empty() {
-            items.push((water_color(1.0), "WATER".into()));
+            items.push((water_color(1.0), "WATER > 5 CM".into()));
         }
         if !scene.gas_level.is_empty() {
             for (k, c) in GAS.iter().enumerate() {

@@ -9,6 +9,11 @@ use crate::hazards::gas::plugin::GasHazards;
 use crate::sim::Simulation;
 use crate::world::grid::Grid;
 
+/// Shallowest water drawn on maps, m. Rain on the grid wets every cell with a film of a
+/// few millimetres, which would paint the whole map blue; a map shows water a person
+/// would notice.
+pub const MAP_MIN_DEPTH_M: f32 = 0.05;
+
 /// A facility's map symbol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FacilitySymbol {
@@ -80,7 +85,7 @@ impl TeamMark {
 pub struct Scene {
     /// Simulated time, s.
     pub t_s: f64,
-    /// Water depth of each flood (m) with its dry threshold (m).
+    /// Water depth of each flood (m) with the depth from which it is drawn (m).
     pub water_depth_m: Vec<(Grid<f32>, f32)>,
     /// Gas per release: 0 where no level is reached, else 1 + index of the most severe
     /// level reached (levels ordered most severe first).
@@ -110,7 +115,9 @@ impl Scene {
         };
         if let Some(floods) = world.get_resource::<FloodHazards>() {
             for m in floods.instances.iter().filter_map(|f| f.model.as_ref()) {
-                let dry = m.spec().numerics.dry_depth_m as f32;
+                // Rain on the grid leaves a film on every cell: maps show water from
+                // MAP_MIN_DEPTH_M (or the flood's dry threshold, if larger).
+                let dry = (m.spec().numerics.dry_depth_m as f32).max(MAP_MIN_DEPTH_M);
                 if let Some(g) = Grid::from_vec(*m.grid(), m.depth_slice().to_vec()) {
                     scene.water_depth_m.push((g, dry));
                 }
