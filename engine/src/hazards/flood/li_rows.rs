@@ -444,9 +444,16 @@ pub(super) fn update_row(
                 fmax(fn_[j].abs(), fs_.abs()),
             );
             umax = umax.max((qm * inv_h).to_bits());
-            md[j] = fmax(md[j], h);
-            ms[j] = fmax(ms[j], speed);
-            ar[j] = if wet & (ar[j] < 0.0) { t_end } else { ar[j] };
+            // Running maxima and arrival are written back unconditionally, in forms
+            // the vectoriser cannot turn into a conditional (masked) store, which is
+            // slow on AMD CPUs: an integer max on the bits (depth and speed are ≥ +0
+            // and not NaN, so their bits order like their values) and, for the
+            // arrival, `a + 0.0` in the keep branch (the same value: arrivals are
+            // never −0).
+            md[j] = f32::from_bits(md[j].to_bits().max(h.to_bits()));
+            ms[j] = f32::from_bits(ms[j].to_bits().max(speed.to_bits()));
+            let a = ar[j];
+            ar[j] = if wet & (a < 0.0) { t_end } else { a + 0.0 };
         }
         if rain > 0.0 || c.drain.is_some() {
             for (j, hj) in hrow.iter_mut().enumerate() {
