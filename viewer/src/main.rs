@@ -6,6 +6,7 @@
 mod app;
 mod fonts;
 mod map;
+mod panels;
 mod sim_thread;
 
 use std::path::PathBuf;

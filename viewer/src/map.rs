@@ -29,8 +29,8 @@ impl MapPanel {
         }
     }
 
-    /// Draws the map in `ui`'s remaining space.
-    pub fn ui(&mut self, ui: &mut egui::Ui) {
+    /// Draws the map in `ui`'s remaining space; returns the world point (m) clicked.
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> Option<[f64; 2]> {
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
         let size = Vec2::new(self.spec.width as f32, self.spec.height as f32);
         if !self.fitted && rect.width() > 0.0 {
@@ -61,10 +61,15 @@ impl MapPanel {
         );
         self.scale_bar(&painter, rect);
         self.north_arrow(&painter, rect);
-        if let Some(p) = response.hover_pos() {
+        let to_world = |p: Pos2| {
             let cell = (p - img.min) / self.zoom;
-            let x = self.spec.origin[0] + f64::from(cell.x) * self.spec.cell_size;
-            let y = self.spec.y_max() - f64::from(cell.y) * self.spec.cell_size;
+            [
+                self.spec.origin[0] + f64::from(cell.x) * self.spec.cell_size,
+                self.spec.y_max() - f64::from(cell.y) * self.spec.cell_size,
+            ]
+        };
+        if let Some(p) = response.hover_pos() {
+            let [x, y] = to_world(p);
             painter.text(
                 rect.left_bottom() + Vec2::new(8.0, -8.0),
                 egui::Align2::LEFT_BOTTOM,
@@ -72,6 +77,11 @@ impl MapPanel {
                 egui::FontId::monospace(13.0),
                 Color32::WHITE,
             );
+        }
+        if response.clicked() {
+            response.interact_pointer_pos().map(to_world)
+        } else {
+            None
         }
     }
 
