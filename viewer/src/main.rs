@@ -8,6 +8,8 @@ mod fonts;
 mod map;
 mod panels;
 mod sim_thread;
+#[cfg(test)]
+mod ui_tests;
 
 use std::path::PathBuf;
 

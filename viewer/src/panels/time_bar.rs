@@ -56,6 +56,7 @@ impl TimeBar {
         });
         let width = ui.available_width();
         let (rect, response) = ui.allocate_exact_size(Vec2::new(width, 22.0), Sense::click());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "timeline"));
         let response = response.on_hover_text("Click to go to that moment (rewind or forward)");
         self.paint(ui, rect, frame);
         if response.clicked()
