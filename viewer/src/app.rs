@@ -68,6 +68,12 @@ impl ViewerApp {
         }
     }
 
+    /// Layers shown on the map (once it has been drawn).
+    #[cfg(test)]
+    pub fn map_layers(&self) -> Option<crate::map::Layers> {
+        self.state.as_ref().ok()?.map.as_ref().map(|m| m.layers)
+    }
+
     /// Title (scenario name).
     #[cfg(test)]
     pub fn title(&self) -> &str {
@@ -127,7 +133,7 @@ impl ViewerApp {
             let map = loaded
                 .map
                 .get_or_insert_with(|| MapPanel::new(&ctx, loaded.spec, &loaded.rgba));
-            if let Some(p) = map.ui(ui) {
+            if let Some(p) = map.ui(ui, &frame) {
                 loaded.injects.composer.point = Some(p);
             }
         });

@@ -5,6 +5,7 @@
 
 mod app;
 mod fonts;
+mod layers;
 mod map;
 mod panels;
 mod sim_thread;

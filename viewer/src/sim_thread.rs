@@ -16,6 +16,8 @@ use drillsim_engine::Simulation;
 use drillsim_engine::agents::state::{AgentStatic, FacilityKind, Phase, Response};
 use drillsim_engine::exercise::spec::InjectSpec;
 use drillsim_engine::exercise::view::{Role, RoleView};
+use drillsim_engine::hazards::flood::plugin::FloodHazards;
+use drillsim_engine::hazards::gas::plugin::GasHazards;
 
 /// Commands from the UI.
 #[derive(Clone, Debug)]
@@ -68,6 +70,15 @@ pub struct FacilityFrame {
     pub inside: f64,
 }
 
+/// Hazard overlays of one moment (RGBA, one pixel per terrain cell, row 0 = north).
+#[derive(Debug, Default)]
+pub struct Overlays {
+    /// Water depth, if the run has a flood.
+    pub depth: Option<Vec<u8>>,
+    /// Gas threat zones, if the run has chemical releases.
+    pub gas: Option<Vec<u8>>,
+}
+
 /// What the UI shows of the simulation (read-only copy).
 #[derive(Clone, Debug)]
 pub struct Frame {
@@ -89,6 +100,8 @@ pub struct Frame {
     pub teams: Vec<TeamFrame>,
     /// Facilities.
     pub facilities: Vec<FacilityFrame>,
+    /// Hazard overlays; `None` when the role may not see hazard fields.
+    pub overlays: Option<Arc<Overlays>>,
     /// Last error from a command (bad live inject, failed restore), if any.
     pub error: Option<String>,
     /// Simulated times of the snapshots held.
@@ -252,6 +265,8 @@ impl Core {
             ),
             _ => (Vec::new(), Vec::new()),
         };
+        let view = sim.role_view(self.role);
+        let overlays = view.hazard_fields.then(|| Arc::new(overlays(sim)));
         Frame {
             t_s: sim.time_s(),
             duration_s: sim.clock().duration_s,
@@ -259,13 +274,36 @@ impl Core {
             speed: self.speed,
             wind: (w.wind_speed_m_s, w.wind_from_deg),
             rain_mm_h: w.rain_mm_h,
-            view: sim.role_view(self.role),
+            view,
+            overlays,
             teams,
             facilities,
             error: self.error.clone(),
             snapshot_times: self.snaps.iter().map(|s| s.0).collect(),
         }
     }
+}
+
+fn overlays(sim: &Simulation) -> Overlays {
+    let world = sim.world();
+    let n = sim.terrain().spec.width * sim.terrain().spec.height;
+    let depth = world
+        .get_resource::<FloodHazards>()
+        .and_then(FloodHazards::first)
+        .map(drillsim_engine::hazards::flood::FloodModel::depth_slice)
+        .filter(|h| h.len() == n)
+        .map(crate::layers::depth_rgba);
+    let gas = world.get_resource::<GasHazards>().and_then(|g| {
+        let fields: Vec<_> = g
+            .releases
+            .iter()
+            .filter_map(|r| r.model.as_ref().ok())
+            .map(|m| (m.concentration().data(), m.levels()))
+            .filter(|(f, _)| f.len() == n)
+            .collect();
+        (!fields.is_empty()).then(|| crate::layers::gas_rgba(&fields, n))
+    });
+    Overlays { depth, gas }
 }
 
 /// Handle to the simulation thread.
@@ -410,10 +448,24 @@ mod tests {
         core.apply(Command::SetRole(Role::Player));
         let f = core.frame();
         assert!(!f.view.hazard_fields);
+        assert!(f.overlays.is_none());
         assert!(f.view.injects.iter().all(|i| i.fired_s.is_some()));
         assert!(f.view.injects.iter().all(|i| i.notes.is_empty()));
         core.apply(Command::SetRole(Role::Controller));
-        assert!(core.frame().view.hazard_fields);
+        let f = core.frame();
+        assert!(f.view.hazard_fields);
+        let o = f.overlays.as_ref().unwrap();
+        let n = core.sim().terrain().spec.width * core.sim().terrain().spec.height;
+        assert_eq!(
+            o.depth.as_ref().map(Vec::len),
+            Some(n * 4),
+            "flagship has a flood"
+        );
+        assert_eq!(
+            o.gas.as_ref().map(Vec::len),
+            Some(n * 4),
+            "and a chlorine release"
+        );
     }
 
     #[test]

@@ -140,3 +140,20 @@ fn player_view_hides_pending_injects() {
     h.run_steps(2);
     assert!(h.query_all_by_label("fire now").count() > 0);
 }
+
+#[test]
+fn legend_toggles_layers_and_player_sees_no_hazards() {
+    let mut h = flagship();
+    h.run_steps(2);
+    assert_eq!(h.state().map_layers().map(|l| l.depth), Some(true));
+    h.get_by_label("Water depth (0–3 m)").click();
+    h.run_steps(1);
+    assert_eq!(h.state().map_layers().map(|l| l.depth), Some(false));
+    h.get_by_label("Teams").click();
+    h.run_steps(1);
+    assert_eq!(h.state().map_layers().map(|l| l.teams), Some(false));
+    h.get_by_label("Player").click();
+    wait_for(&mut h, "player view", |f| f.overlays.is_none());
+    h.run_steps(2);
+    h.get_by_label("Hazard fields hidden (player view)");
+}
