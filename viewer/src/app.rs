@@ -119,15 +119,17 @@ impl ViewerApp {
             commands.extend(loaded.time_bar.ui(ui, &frame));
         });
         egui::Panel::right("side").show(ui, |ui| {
-            egui::CollapsingHeader::new("Injects (MSEL)")
-                .default_open(true)
-                .show(ui, |ui| commands.extend(loaded.injects.ui(ui, &frame)));
-            egui::CollapsingHeader::new("Forces")
-                .default_open(true)
-                .show(ui, |ui| loaded.forces.ui(ui, &frame));
-            egui::CollapsingHeader::new("Event log")
-                .default_open(true)
-                .show(ui, |ui| loaded.events.ui(ui, &frame));
+            egui::ScrollArea::vertical().id_salt("side").show(ui, |ui| {
+                egui::CollapsingHeader::new("Injects (MSEL)")
+                    .default_open(true)
+                    .show(ui, |ui| commands.extend(loaded.injects.ui(ui, &frame)));
+                egui::CollapsingHeader::new("Forces")
+                    .default_open(true)
+                    .show(ui, |ui| loaded.forces.ui(ui, &frame));
+                egui::CollapsingHeader::new("Event log")
+                    .default_open(true)
+                    .show(ui, |ui| loaded.events.ui(ui, &frame));
+            });
         });
         egui::CentralPanel::default().show(ui, |ui| {
             let map = loaded

@@ -239,7 +239,15 @@ impl MapPanel {
             .fixed_pos(rect.min + Vec2::new(8.0, 8.0))
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
-                    ui.strong("Legend");
+                    let id = ui.make_persistent_id("legend_open");
+                    let open = ui.data_mut(|d| *d.get_persisted_mut_or(id, true));
+                    let arrow = if open { "▾ Legend" } else { "▸ Legend" };
+                    if ui.selectable_label(false, arrow).clicked() {
+                        ui.data_mut(|d| d.insert_persisted(id, !open));
+                    }
+                    if !open {
+                        return;
+                    }
                     let hazards = frame.overlays.is_some();
                     ui.add_enabled_ui(hazards, |ui| {
                         ui.checkbox(&mut self.layers.depth, "Water depth (0–3 m)");

@@ -55,6 +55,7 @@ impl EventLogPanel {
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("event_log")
+            .max_height(320.0)
             .stick_to_bottom(true)
             .show(ui, |ui| {
                 for e in self.visible(&frame.view.events) {
