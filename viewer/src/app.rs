@@ -86,6 +86,18 @@ impl ViewerApp {
         self.state.as_ref().map_err(String::as_str)
     }
 
+    /// Seeks to `at_s` and/or starts playing (command-line options).
+    pub fn start(&self, at_s: Option<f64>, play: bool) {
+        if let Ok(l) = &self.state {
+            if let Some(t) = at_s {
+                l.sim.send(Command::SeekTo(t));
+            }
+            if play {
+                l.sim.send(Command::Play);
+            }
+        }
+    }
+
     /// Draws the whole window into `ui`.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
