@@ -241,7 +241,11 @@ impl MapPanel {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     let id = ui.make_persistent_id("legend_open");
                     let open = ui.data_mut(|d| *d.get_persisted_mut_or(id, true));
-                    let arrow = if open { "▾ Legend" } else { "▸ Legend" };
+                    let arrow = if open {
+                        "Legend (hide)"
+                    } else {
+                        "Legend (show)"
+                    };
                     if ui.selectable_label(false, arrow).clicked() {
                         ui.data_mut(|d| d.insert_persisted(id, !open));
                     }

@@ -90,6 +90,8 @@ pub struct Frame {
     pub playing: bool,
     /// Current speed (`None` = max).
     pub speed: Option<f64>,
+    /// Time being sought, s, while a seek runs forward.
+    pub seeking: Option<f64>,
     /// Wind speed, m/s, and direction from, degrees.
     pub wind: (f64, f64),
     /// Rain, mm/h.
@@ -120,6 +122,8 @@ pub struct Core {
     pub speed: Option<f64>,
     role: Role,
     error: Option<String>,
+    /// Time being sought, s (ticked by the thread, interruptible by Pause).
+    target: Option<f64>,
 }
 
 impl Core {
@@ -135,6 +139,7 @@ impl Core {
             speed: Some(60.0),
             role: Role::Controller,
             error: None,
+            target: None,
         };
         core.take_snapshot();
         core
@@ -175,9 +180,11 @@ impl Core {
         true
     }
 
-    /// Goes to time `t_s` (clamped to the run).
-    pub fn seek(&mut self, t_s: f64) {
+    /// Starts going to time `t_s`: rewinds at once to the nearest earlier snapshot if
+    /// `t_s` is in the past; the rest is run by [`Core::advance_seek`].
+    pub fn begin_seek(&mut self, t_s: f64) {
         let t_s = t_s.max(0.0);
+        self.target = None;
         if t_s < self.sim.time_s() {
             let Some(i) = self.snaps.iter().rposition(|s| s.0 <= t_s + 1e-9) else {
                 self.error = Some(format!("no snapshot before {t_s} s"));
@@ -189,20 +196,44 @@ impl Core {
             }
             self.snaps.truncate(i + 1);
         }
-        while self.sim.time_s() < t_s - 1e-9 && self.tick() {}
+        if self.sim.time_s() < t_s - 1e-9 {
+            self.target = Some(t_s);
+        }
+    }
+
+    /// One tick towards the seek target. Returns false once there (or finished).
+    pub fn advance_seek(&mut self) -> bool {
+        let target = self.target;
+        match target {
+            Some(t) if self.sim.time_s() < t - 1e-9 && self.tick() => true,
+            _ => {
+                self.target = None;
+                false
+            }
+        }
+    }
+
+    /// Goes to time `t_s` (clamped to the run) before returning.
+    #[cfg(test)]
+    pub fn seek(&mut self, t_s: f64) {
+        self.begin_seek(t_s);
+        while self.advance_seek() {}
     }
 
     /// Applies a command.
     pub fn apply(&mut self, c: Command) {
         match c {
             Command::Play => self.playing = !self.sim.finished(),
-            Command::Pause => self.playing = false,
+            Command::Pause => {
+                self.playing = false;
+                self.target = None;
+            }
             Command::Step => {
                 self.playing = false;
                 self.tick();
             }
             Command::SetSpeed(s) => self.speed = s,
-            Command::SeekTo(t) => self.seek(t),
+            Command::SeekTo(t) => self.begin_seek(t),
             Command::PushInject(spec) => {
                 if let Err(problems) = self.sim.push_inject(*spec) {
                     self.error = Some(
@@ -272,6 +303,7 @@ impl Core {
             duration_s: sim.clock().duration_s,
             playing: self.playing,
             speed: self.speed,
+            seeking: self.target,
             wind: (w.wind_speed_m_s, w.wind_from_deg),
             rain_mm_h: w.rain_mm_h,
             view,
@@ -349,7 +381,7 @@ fn run(mut core: Core, rx: &Receiver<Command>, shared: &Mutex<Arc<Frame>>) {
         // Drain commands; block while paused.
         let mut changed = false;
         loop {
-            let c = if core.playing || changed {
+            let c = if core.playing || core.target.is_some() || changed {
                 match rx.try_recv() {
                     Ok(c) => c,
                     Err(std::sync::mpsc::TryRecvError::Empty) => break,
@@ -365,11 +397,15 @@ fn run(mut core: Core, rx: &Receiver<Command>, shared: &Mutex<Arc<Frame>>) {
             changed = true;
         }
         let started = Instant::now();
-        if core.playing {
+        if core.target.is_some() {
+            core.advance_seek();
+            changed = true;
+        } else if core.playing {
             core.tick();
             changed = true;
         }
-        let due = !core.playing || core.speed.is_some() || last_publish.elapsed() >= PUBLISH_EVERY;
+        let flat_out = core.target.is_some() || (core.playing && core.speed.is_none());
+        let due = !flat_out || last_publish.elapsed() >= PUBLISH_EVERY;
         if changed && due {
             let f = Arc::new(core.frame());
             if let Ok(mut slot) = shared.lock() {
@@ -378,6 +414,7 @@ fn run(mut core: Core, rx: &Receiver<Command>, shared: &Mutex<Arc<Frame>>) {
             last_publish = Instant::now();
         }
         if core.playing
+            && core.target.is_none()
             && let Some(s) = core.speed
         {
             let wait = Duration::from_secs_f64((core.sim.clock().tick_s / s).min(1.0));
@@ -416,6 +453,19 @@ mod tests {
         core.seek(900.0);
         fresh.run_until(900.0);
         assert_eq!(core.sim().events(), fresh.events());
+    }
+
+    #[test]
+    fn pause_interrupts_a_seek() {
+        let mut core = Core::new(flagship(), 300.0, 10);
+        core.apply(Command::SeekTo(3000.0));
+        assert_eq!(core.frame().seeking, Some(3000.0));
+        assert!(core.advance_seek() && core.advance_seek());
+        core.apply(Command::Pause);
+        let f = core.frame();
+        assert_eq!(f.seeking, None);
+        assert!(f.t_s > 0.0 && f.t_s < 3000.0);
+        assert!(!core.advance_seek());
     }
 
     #[test]
@@ -509,12 +559,12 @@ mod tests {
         t.send(Command::SetSpeed(None));
         t.send(Command::SeekTo(200.0));
         let deadline = Instant::now() + Duration::from_secs(60);
-        while t.frame().t_s < 200.0 && Instant::now() < deadline {
+        while (t.frame().t_s < 200.0 || t.frame().seeking.is_some()) && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(10));
         }
         assert!(t.frame().t_s >= 200.0);
         t.send(Command::SeekTo(50.0));
-        while t.frame().t_s > 100.0 && Instant::now() < deadline {
+        while (t.frame().t_s > 100.0 || t.frame().seeking.is_some()) && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(10));
         }
         assert!((t.frame().t_s - 50.0).abs() < 1e-9);

@@ -98,7 +98,7 @@ fn click_on_the_timeline_rewinds() {
             modifiers: egui::Modifiers::default(),
         });
     }
-    wait_for(&mut h, "rewound", |f| f.t_s < 900.0);
+    wait_for(&mut h, "rewound", |f| f.t_s < 900.0 && f.seeking.is_none());
     let t = frame(&h).t_s;
     // Within one tick of the clicked moment (the harness rect is in points, as is `pos`).
     assert!((t - 0.02 * d).abs() <= 10.0 + 1.0, "rewound to {t} s");

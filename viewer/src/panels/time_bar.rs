@@ -53,6 +53,10 @@ impl TimeBar {
                 super::clock(frame.t_s),
                 super::clock(frame.duration_s)
             ));
+            if let Some(t) = frame.seeking {
+                ui.spinner();
+                ui.label(format!("going to {} (Pause stops)", super::clock(t)));
+            }
         });
         let width = ui.available_width();
         let (rect, response) = ui.allocate_exact_size(Vec2::new(width, 22.0), Sense::click());
