@@ -20,10 +20,10 @@ pub fn depth_rgba(h: &[f32]) -> Vec<u8> {
             let s = (d / DEEP_M).clamp(0.0, 1.0);
             let lerp = |a: f32, b: f32| (a + (b - a) * s).round() as u8;
             out.extend_from_slice(&[
-                lerp(160.0, 8.0),
-                lerp(210.0, 48.0),
-                lerp(255.0, 140.0),
-                lerp(120.0, 220.0),
+                lerp(110.0, 8.0),
+                lerp(170.0, 40.0),
+                lerp(250.0, 130.0),
+                lerp(160.0, 225.0),
             ]);
         }
     }
