@@ -116,6 +116,8 @@ pub struct Core {
     snaps: Vec<(f64, Vec<u8>)>,
     snap_every_s: f64,
     max_snaps: usize,
+    /// Memory budget of the snapshots, bytes (at least two are always kept).
+    pub max_bytes: usize,
     /// Running or paused.
     pub playing: bool,
     /// Speed (`None` = max).
@@ -135,6 +137,7 @@ impl Core {
             snaps: Vec::new(),
             snap_every_s: snap_every_s.max(1.0),
             max_snaps: max_snaps.max(2),
+            max_bytes: DEFAULT_SNAPSHOT_BYTES,
             playing: false,
             speed: Some(60.0),
             role: Role::Controller,
@@ -156,7 +159,10 @@ impl Core {
             Ok(bytes) => self.snaps.push((self.sim.time_s(), bytes)),
             Err(e) => self.error = Some(format!("snapshot failed: {e}")),
         }
-        if self.snaps.len() > self.max_snaps {
+        let bytes = |snaps: &[(f64, Vec<u8>)]| snaps.iter().map(|s| s.1.len()).sum::<usize>();
+        while self.snaps.len() > 2
+            && (self.snaps.len() > self.max_snaps || bytes(&self.snaps) > self.max_bytes)
+        {
             // Keep the first and every other one after it; the spacing doubles.
             let mut i = 0;
             self.snaps.retain(|_| {
@@ -338,6 +344,9 @@ fn overlays(sim: &Simulation) -> Overlays {
     Overlays { depth, gas }
 }
 
+/// Default memory budget of the rewind snapshots: 512 MiB.
+pub const DEFAULT_SNAPSHOT_BYTES: usize = 512 << 20;
+
 /// Handle to the simulation thread.
 pub struct SimThread {
     tx: Sender<Command>,
@@ -345,7 +354,8 @@ pub struct SimThread {
 }
 
 impl SimThread {
-    /// Starts the thread with `sim` (snapshots every 5 simulated minutes, at most 200).
+    /// Starts the thread with `sim` (snapshots every 5 simulated minutes, at most 200
+    /// and at most [`DEFAULT_SNAPSHOT_BYTES`]).
     pub fn spawn(sim: Simulation) -> Self {
         Self::spawn_core(Core::new(sim, 300.0, 200))
     }
@@ -477,6 +487,21 @@ mod tests {
         core.seek(100.0);
         let mut fresh = flagship();
         fresh.run_until(100.0);
+        assert_eq!(core.sim().events(), fresh.events());
+    }
+
+    #[test]
+    fn snapshot_bytes_are_bounded() {
+        let mut core = Core::new(flagship(), 30.0, 1000);
+        let one = core.snaps[0].1.len();
+        core.max_bytes = one * 5;
+        core.seek(900.0);
+        let total: usize = core.snaps.iter().map(|s| s.1.len()).sum();
+        assert!(total <= core.max_bytes, "{total} bytes > 5 × {one}");
+        assert!(core.snaps.len() >= 2);
+        core.seek(200.0);
+        let mut fresh = flagship();
+        fresh.run_until(200.0);
         assert_eq!(core.sim().events(), fresh.events());
     }
 
