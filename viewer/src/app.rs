@@ -6,16 +6,12 @@ use drillsim_engine::output::terrain_rgba;
 use drillsim_engine::{RunConfig, Simulation};
 
 use crate::map::MapPanel;
+use crate::panels::events::EventLogPanel;
+use crate::panels::forces::ForcesPanel;
+use crate::panels::injects::InjectsPanel;
+use crate::panels::role::RoleSwitch;
+use crate::panels::time_bar::TimeBar;
 use crate::sim_thread::{Command, SimThread};
-
-/// Speeds offered, simulated seconds per wall second (`None` = as fast as possible).
-const SPEEDS: [(&str, Option<f64>); 5] = [
-    ("1×", Some(1.0)),
-    ("10×", Some(10.0)),
-    ("60×", Some(60.0)),
-    ("600×", Some(600.0)),
-    ("max", None),
-];
 
 /// The viewer application.
 pub struct ViewerApp {
@@ -23,43 +19,87 @@ pub struct ViewerApp {
     state: Result<Loaded, String>,
 }
 
-struct Loaded {
-    sim: SimThread,
+/// An open scenario and its panels.
+pub struct Loaded {
+    /// The simulation thread.
+    pub sim: SimThread,
     map: Option<MapPanel>,
     rgba: Vec<u8>,
     spec: drillsim_engine::world::GridSpec,
-    speed: usize,
+    time_bar: TimeBar,
+    role: RoleSwitch,
+    /// Injects panel.
+    pub injects: InjectsPanel,
+    /// Event log.
+    pub events: EventLogPanel,
+    forces: ForcesPanel,
 }
 
 impl ViewerApp {
     /// Opens `scenario`; errors are shown in the window.
     pub fn open(scenario: &Path) -> Self {
         match Simulation::from_file(scenario, RunConfig::default()) {
-            Ok(sim) => {
-                let title = sim.scenario().scenario.meta.name.clone();
-                let spec = sim.terrain().spec;
-                let rgba = terrain_rgba(&sim.terrain().elevation);
-                Self {
-                    title,
-                    state: Ok(Loaded {
-                        sim: SimThread::spawn(sim),
-                        map: None,
-                        rgba,
-                        spec,
-                        speed: 2,
-                    }),
-                }
-            }
+            Ok(sim) => Self::with_sim(sim),
             Err(e) => Self {
                 title: scenario.display().to_string(),
                 state: Err(e.to_string()),
             },
         }
     }
-}
 
-impl eframe::App for ViewerApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    /// Wraps a loaded simulation.
+    pub fn with_sim(sim: Simulation) -> Self {
+        let title = sim.scenario().scenario.meta.name.clone();
+        let spec = sim.terrain().spec;
+        let rgba = terrain_rgba(&sim.terrain().elevation);
+        Self {
+            title,
+            state: Ok(Loaded {
+                sim: SimThread::spawn(sim),
+                map: None,
+                rgba,
+                spec,
+                time_bar: TimeBar,
+                role: RoleSwitch,
+                injects: InjectsPanel::default(),
+                events: EventLogPanel::default(),
+                forces: ForcesPanel,
+            }),
+        }
+    }
+
+    /// Layers shown on the map (once it has been drawn).
+    #[cfg(test)]
+    pub fn map_layers(&self) -> Option<crate::map::Layers> {
+        self.state.as_ref().ok()?.map.as_ref().map(|m| m.layers)
+    }
+
+    /// Title (scenario name).
+    #[cfg(test)]
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The open scenario, or the error that kept it from opening.
+    #[cfg(test)]
+    pub fn loaded(&self) -> Result<&Loaded, &str> {
+        self.state.as_ref().map_err(String::as_str)
+    }
+
+    /// Seeks to `at_s` and/or starts playing (command-line options).
+    pub fn start(&self, at_s: Option<f64>, play: bool) {
+        if let Ok(l) = &self.state {
+            if let Some(t) = at_s {
+                l.sim.send(Command::SeekTo(t));
+            }
+            if play {
+                l.sim.send(Command::Play);
+            }
+        }
+    }
+
+    /// Draws the whole window into `ui`.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         let loaded = match &mut self.state {
             Ok(l) => l,
@@ -76,64 +116,72 @@ impl eframe::App for ViewerApp {
             }
         };
         let frame = loaded.sim.frame();
+        let mut commands: Vec<Command> = Vec::new();
         egui::Panel::top("time").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong(&self.title);
                 ui.separator();
-                if frame.playing {
-                    if ui.button("‖ Pause").clicked() {
-                        loaded.sim.send(Command::Pause);
-                    }
-                } else if ui.button("▶ Play").clicked() {
-                    loaded.sim.send(Command::Play(SPEEDS[loaded.speed].1));
-                }
-                if ui.button("Step ›").clicked() {
-                    loaded.sim.send(Command::Step);
-                }
-                for (i, (label, speed)) in SPEEDS.iter().enumerate() {
-                    if ui.selectable_label(loaded.speed == i, *label).clicked() {
-                        loaded.speed = i;
-                        if frame.playing {
-                            loaded.sim.send(Command::Play(*speed));
-                        }
-                    }
-                }
+                commands.extend(loaded.role.ui(ui, &frame));
                 ui.separator();
-                let t = frame.t_s;
-                ui.monospace(format!(
-                    "T+{:02}:{:02}:{:02} / {:.0} min",
-                    (t / 3600.0) as u64,
-                    (t / 60.0) as u64 % 60,
-                    t as u64 % 60,
-                    frame.duration_s / 60.0
+                ui.label(format!(
+                    "Wind {:.1} m/s from {:.0}° · rain {:.1} mm/h",
+                    frame.wind.0, frame.wind.1, frame.rain_mm_h
                 ));
             });
+            commands.extend(loaded.time_bar.ui(ui, &frame));
         });
-        egui::Panel::right("info").show(ui, |ui| {
-            ui.heading("Weather");
-            ui.label(format!(
-                "Wind {:.1} m/s from {:.0}°",
-                frame.wind.0, frame.wind.1
-            ));
-            ui.label(format!("Rain {:.1} mm/h", frame.rain_mm_h));
-            ui.separator();
-            ui.heading("Events");
-            egui::ScrollArea::vertical()
-                .stick_to_bottom(true)
-                .show(ui, |ui| {
-                    for (t, msg) in &frame.events {
-                        ui.label(format!("{t:>6.0} s  {msg}"));
-                    }
-                });
+        egui::Panel::right("side").show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("side").show(ui, |ui| {
+                egui::CollapsingHeader::new("Injects (MSEL)")
+                    .default_open(true)
+                    .show(ui, |ui| commands.extend(loaded.injects.ui(ui, &frame)));
+                egui::CollapsingHeader::new("Forces")
+                    .default_open(true)
+                    .show(ui, |ui| loaded.forces.ui(ui, &frame));
+                egui::CollapsingHeader::new("Event log")
+                    .default_open(true)
+                    .show(ui, |ui| loaded.events.ui(ui, &frame));
+            });
         });
         egui::CentralPanel::default().show(ui, |ui| {
             let map = loaded
                 .map
                 .get_or_insert_with(|| MapPanel::new(&ctx, loaded.spec, &loaded.rgba));
-            map.ui(ui);
+            if let Some(p) = map.ui(ui, &frame) {
+                loaded.injects.composer.point = Some(p);
+            }
         });
+        for c in commands {
+            loaded.sim.send(c);
+        }
         if frame.playing {
             ctx.request_repaint();
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
         }
+    }
+}
+
+impl eframe::App for ViewerApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_reports_errors_and_loads_the_flagship() {
+        let bad = ViewerApp::open(Path::new("no/such/scenario.ron"));
+        assert!(bad.loaded().is_err());
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scenarios/flagship_flood_chlorine.ron"
+        );
+        let app = ViewerApp::open(Path::new(path));
+        assert!(app.loaded().is_ok());
+        assert!(!app.title().is_empty());
     }
 }

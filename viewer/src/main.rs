@@ -1,19 +1,61 @@
-//! `drillsim-viewer [scenario.ron]`: the desktop viewer (eframe, glow renderer).
+//! `drillsim-viewer [scenario.ron] [--at SECONDS] [--play]`: the desktop viewer (eframe,
+//! glow renderer). `--at` opens the run at that simulated time, `--play` starts playing.
 //!
 //! The app struct only wires panels to an engine [`drillsim_engine::Simulation`], which
 //! runs on its own thread so the UI never stalls.
 
 mod app;
 mod fonts;
+mod layers;
 mod map;
+mod panels;
 mod sim_thread;
+#[cfg(test)]
+mod ui_tests;
 
 use std::path::PathBuf;
 
+/// Command line: scenario path, start time (s), play at once.
+#[derive(Debug, PartialEq)]
+struct Args {
+    scenario: PathBuf,
+    at_s: Option<f64>,
+    play: bool,
+}
+
+fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args, String> {
+    let mut out = Args {
+        scenario: PathBuf::from("scenarios/default.ron"),
+        at_s: None,
+        play: false,
+    };
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        match a.to_str() {
+            Some("--play") => out.play = true,
+            Some("--at") => {
+                let v = it.next().ok_or("--at needs a time in seconds")?;
+                let t = v
+                    .to_str()
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .filter(|t| t.is_finite() && *t >= 0.0)
+                    .ok_or_else(|| format!("--at: not a time in seconds: {}", v.display()))?;
+                out.at_s = Some(t);
+            }
+            _ => out.scenario = PathBuf::from(a),
+        }
+    }
+    Ok(out)
+}
+
 fn main() -> eframe::Result {
-    let scenario = std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from("scenarios/default.ron"), PathBuf::from);
+    let args = match parse_args(std::env::args_os().skip(1)) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("drillsim-viewer: {e}");
+            std::process::exit(2);
+        }
+    };
     let options = eframe::NativeOptions {
         renderer: eframe::Renderer::Glow,
         viewport: egui::ViewportBuilder::default()
@@ -26,7 +68,29 @@ fn main() -> eframe::Result {
         options,
         Box::new(move |cc| {
             fonts::install_cjk_font(&cc.egui_ctx);
-            Ok(Box::new(app::ViewerApp::open(&scenario)))
+            let app = app::ViewerApp::open(&args.scenario);
+            app.start(args.at_s, args.play);
+            Ok(Box::new(app))
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line() {
+        let a = parse_args(["s.ron", "--at", "5400", "--play"].map(Into::into)).unwrap();
+        assert_eq!(
+            a,
+            Args {
+                scenario: "s.ron".into(),
+                at_s: Some(5400.0),
+                play: true
+            }
+        );
+        assert!(parse_args(["--at", "x"].map(Into::into)).is_err());
+        assert!(parse_args(["--at"].map(Into::into)).is_err());
+    }
 }

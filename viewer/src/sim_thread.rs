@@ -1,54 +1,371 @@
-//! The simulation on its own thread. The UI sends commands and reads the latest
-//! published frame; it never waits for a tick.
+//! The simulation on its own thread. The UI sends [`Command`]s and reads the latest
+//! published [`Frame`]; it never waits for a tick.
+//!
+//! Rewind: the thread keeps engine snapshots every `snap_every_s` simulated seconds (a
+//! bounded list: when it is full every other snapshot is dropped and the interval
+//! doubles). Seeking back restores the nearest earlier snapshot and re-runs forward; the
+//! snapshots after it are dropped, since the future may now differ (a live inject pushed
+//! after the seek point is gone, as it never happened).
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use drillsim_engine::Simulation;
+use drillsim_engine::agents::state::{AgentStatic, FacilityKind, Phase, Response};
+use drillsim_engine::exercise::spec::InjectSpec;
+use drillsim_engine::exercise::view::{Role, RoleView};
+use drillsim_engine::hazards::flood::plugin::FloodHazards;
+use drillsim_engine::hazards::gas::plugin::GasHazards;
 
 /// Commands from the UI.
+#[derive(Clone, Debug)]
 pub enum Command {
-    /// Run continuously at `speed` simulated seconds per wall second (`None` = as fast
-    /// as possible).
-    Play(Option<f64>),
+    /// Run continuously at the current speed.
+    Play,
     /// Stop running.
     Pause,
-    /// One tick.
+    /// One tick (pauses).
     Step,
+    /// Simulated seconds per wall second (`None` = as fast as possible).
+    SetSpeed(Option<f64>),
+    /// Go to simulated time `t` (backwards through snapshots, forwards by running).
+    SeekTo(f64),
+    /// Queue a live inject.
+    PushInject(Box<InjectSpec>),
+    /// Fire a scripted inject at the next tick.
+    FireInject(String),
+    /// Whose view the frame carries.
+    SetRole(Role),
 }
 
-/// What the UI shows of the simulation.
-#[derive(Clone, Debug, Default)]
+/// A team as the map and forces panel show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TeamFrame {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Position, m.
+    pub pos: [f64; 2],
+    /// Phase.
+    pub phase: Phase,
+    /// Label of the current task, if any.
+    pub task: Option<String>,
+}
+
+/// A facility with its occupancy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FacilityFrame {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Position, m.
+    pub pos: [f64; 2],
+    /// Kind.
+    pub kind: FacilityKind,
+    /// People inside (shelters) or patients (hospitals).
+    pub inside: f64,
+}
+
+/// Hazard overlays of one moment (RGBA, one pixel per terrain cell, row 0 = north).
+#[derive(Debug, Default)]
+pub struct Overlays {
+    /// Water depth, if the run has a flood.
+    pub depth: Option<Vec<u8>>,
+    /// Gas threat zones, if the run has chemical releases.
+    pub gas: Option<Vec<u8>>,
+}
+
+/// What the UI shows of the simulation (read-only copy).
+#[derive(Clone, Debug)]
 pub struct Frame {
     /// Simulated time, s.
     pub t_s: f64,
     /// Duration, s.
     pub duration_s: f64,
+    /// Running or paused.
+    pub playing: bool,
+    /// Current speed (`None` = max).
+    pub speed: Option<f64>,
+    /// Time being sought, s, while a seek runs forward.
+    pub seeking: Option<f64>,
     /// Wind speed, m/s, and direction from, degrees.
     pub wind: (f64, f64),
     /// Rain, mm/h.
     pub rain_mm_h: f64,
-    /// Latest event messages (time, text), newest last.
-    pub events: Vec<(f64, String)>,
+    /// The role's view (events, injects, sensor readings, hazard-field flag).
+    pub view: RoleView,
+    /// Teams.
+    pub teams: Vec<TeamFrame>,
+    /// Facilities.
+    pub facilities: Vec<FacilityFrame>,
+    /// Hazard overlays; `None` when the role may not see hazard fields.
+    pub overlays: Option<Arc<Overlays>>,
+    /// Last error from a command (bad live inject, failed restore), if any.
+    pub error: Option<String>,
+    /// Simulated times of the snapshots held.
+    pub snapshot_times: Vec<f64>,
+}
+
+/// The simulation and its rewind buffer; driven synchronously (tests) or by the thread.
+pub struct Core {
+    sim: Simulation,
+    snaps: Vec<(f64, Vec<u8>)>,
+    snap_every_s: f64,
+    max_snaps: usize,
+    /// Memory budget of the snapshots, bytes (at least two are always kept).
+    pub max_bytes: usize,
     /// Running or paused.
     pub playing: bool,
+    /// Speed (`None` = max).
+    pub speed: Option<f64>,
+    role: Role,
+    error: Option<String>,
+    /// Time being sought, s (ticked by the thread, interruptible by Pause).
+    target: Option<f64>,
 }
+
+impl Core {
+    /// Wraps `sim`, snapshotting every `snap_every_s` and keeping at most `max_snaps`
+    /// (at least 2).
+    pub fn new(sim: Simulation, snap_every_s: f64, max_snaps: usize) -> Self {
+        let mut core = Self {
+            sim,
+            snaps: Vec::new(),
+            snap_every_s: snap_every_s.max(1.0),
+            max_snaps: max_snaps.max(2),
+            max_bytes: DEFAULT_SNAPSHOT_BYTES,
+            playing: false,
+            speed: Some(60.0),
+            role: Role::Controller,
+            error: None,
+            target: None,
+        };
+        core.take_snapshot();
+        core
+    }
+
+    /// The simulation (read-only).
+    #[cfg(test)]
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    fn take_snapshot(&mut self) {
+        match self.sim.snapshot() {
+            Ok(bytes) => self.snaps.push((self.sim.time_s(), bytes)),
+            Err(e) => self.error = Some(format!("snapshot failed: {e}")),
+        }
+        let bytes = |snaps: &[(f64, Vec<u8>)]| snaps.iter().map(|s| s.1.len()).sum::<usize>();
+        while self.snaps.len() > 2
+            && (self.snaps.len() > self.max_snaps || bytes(&self.snaps) > self.max_bytes)
+        {
+            // Keep the first and every other one after it; the spacing doubles.
+            let mut i = 0;
+            self.snaps.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            self.snap_every_s *= 2.0;
+        }
+    }
+
+    /// One tick; snapshots when due. Returns false once finished.
+    pub fn tick(&mut self) -> bool {
+        if !self.sim.step() {
+            self.playing = false;
+            return false;
+        }
+        let last = self.snaps.last().map_or(f64::NEG_INFINITY, |s| s.0);
+        if self.sim.time_s() - last >= self.snap_every_s - 1e-9 {
+            self.take_snapshot();
+        }
+        true
+    }
+
+    /// Starts going to time `t_s`: rewinds at once to the nearest earlier snapshot if
+    /// `t_s` is in the past; the rest is run by [`Core::advance_seek`].
+    pub fn begin_seek(&mut self, t_s: f64) {
+        let t_s = t_s.max(0.0);
+        self.target = None;
+        if t_s < self.sim.time_s() {
+            let Some(i) = self.snaps.iter().rposition(|s| s.0 <= t_s + 1e-9) else {
+                self.error = Some(format!("no snapshot before {t_s} s"));
+                return;
+            };
+            if let Err(e) = self.sim.restore(&self.snaps[i].1) {
+                self.error = Some(format!("rewind failed: {e}"));
+                return;
+            }
+            self.snaps.truncate(i + 1);
+        }
+        if self.sim.time_s() < t_s - 1e-9 {
+            self.target = Some(t_s);
+        }
+    }
+
+    /// One tick towards the seek target. Returns false once there (or finished).
+    pub fn advance_seek(&mut self) -> bool {
+        let target = self.target;
+        match target {
+            Some(t) if self.sim.time_s() < t - 1e-9 && self.tick() => true,
+            _ => {
+                self.target = None;
+                false
+            }
+        }
+    }
+
+    /// Goes to time `t_s` (clamped to the run) before returning.
+    #[cfg(test)]
+    pub fn seek(&mut self, t_s: f64) {
+        self.begin_seek(t_s);
+        while self.advance_seek() {}
+    }
+
+    /// Applies a command.
+    pub fn apply(&mut self, c: Command) {
+        match c {
+            Command::Play => self.playing = !self.sim.finished(),
+            Command::Pause => {
+                self.playing = false;
+                self.target = None;
+            }
+            Command::Step => {
+                self.playing = false;
+                self.tick();
+            }
+            Command::SetSpeed(s) => self.speed = s,
+            Command::SeekTo(t) => self.begin_seek(t),
+            Command::PushInject(spec) => {
+                if let Err(problems) = self.sim.push_inject(*spec) {
+                    self.error = Some(
+                        problems
+                            .iter()
+                            .map(|p| {
+                                format!(
+                                    "{}: expected {}, found {} ({})",
+                                    p.path, p.expected, p.found, p.hint
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                } else {
+                    self.error = None;
+                }
+            }
+            Command::FireInject(id) => {
+                self.error = self.sim.fire_inject_now(&id).err();
+            }
+            Command::SetRole(r) => self.role = r,
+        }
+    }
+
+    /// The frame of the current state.
+    pub fn frame(&self) -> Frame {
+        let sim = &self.sim;
+        let w = sim.weather();
+        let world = sim.world();
+        let (teams, facilities) = match (
+            world.get_resource::<Response>(),
+            world.get_resource::<AgentStatic>(),
+        ) {
+            (Some(r), Some(st)) => (
+                r.teams
+                    .iter()
+                    .map(|t| TeamFrame {
+                        id: t.id.clone(),
+                        name: t.name.clone(),
+                        pos: t.pos,
+                        phase: t.phase.clone(),
+                        task: t
+                            .task
+                            .and_then(|i| r.tasks.get(i))
+                            .map(|task| task.label.clone()),
+                    })
+                    .collect(),
+                st.facilities
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| FacilityFrame {
+                        id: f.id.clone(),
+                        name: f.name.clone(),
+                        pos: f.pos,
+                        kind: f.kind.clone(),
+                        inside: r.sites.get(i).map_or(0.0, |s| s.inside),
+                    })
+                    .collect(),
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
+        let view = sim.role_view(self.role);
+        let overlays = view.hazard_fields.then(|| Arc::new(overlays(sim)));
+        Frame {
+            t_s: sim.time_s(),
+            duration_s: sim.clock().duration_s,
+            playing: self.playing,
+            speed: self.speed,
+            seeking: self.target,
+            wind: (w.wind_speed_m_s, w.wind_from_deg),
+            rain_mm_h: w.rain_mm_h,
+            view,
+            overlays,
+            teams,
+            facilities,
+            error: self.error.clone(),
+            snapshot_times: self.snaps.iter().map(|s| s.0).collect(),
+        }
+    }
+}
+
+fn overlays(sim: &Simulation) -> Overlays {
+    let world = sim.world();
+    let n = sim.terrain().spec.width * sim.terrain().spec.height;
+    let depth = world
+        .get_resource::<FloodHazards>()
+        .and_then(FloodHazards::first)
+        .map(drillsim_engine::hazards::flood::FloodModel::depth_slice)
+        .filter(|h| h.len() == n)
+        .map(crate::layers::depth_rgba);
+    let gas = world.get_resource::<GasHazards>().and_then(|g| {
+        let fields: Vec<_> = g
+            .releases
+            .iter()
+            .filter_map(|r| r.model.as_ref().ok())
+            .map(|m| (m.concentration().data(), m.levels()))
+            .filter(|(f, _)| f.len() == n)
+            .collect();
+        (!fields.is_empty()).then(|| crate::layers::gas_rgba(&fields, n))
+    });
+    Overlays { depth, gas }
+}
+
+/// Default memory budget of the rewind snapshots: 512 MiB.
+pub const DEFAULT_SNAPSHOT_BYTES: usize = 512 << 20;
 
 /// Handle to the simulation thread.
 pub struct SimThread {
     tx: Sender<Command>,
-    frame: Arc<Mutex<Frame>>,
+    frame: Arc<Mutex<Arc<Frame>>>,
 }
 
 impl SimThread {
-    /// Starts the thread with `sim`.
+    /// Starts the thread with `sim` (snapshots every 5 simulated minutes, at most 200
+    /// and at most [`DEFAULT_SNAPSHOT_BYTES`]).
     pub fn spawn(sim: Simulation) -> Self {
+        Self::spawn_core(Core::new(sim, 300.0, 200))
+    }
+
+    /// Starts the thread with a prepared core.
+    pub fn spawn_core(core: Core) -> Self {
         let (tx, rx) = channel();
-        let frame = Arc::new(Mutex::new(publish(&sim, false)));
+        let frame = Arc::new(Mutex::new(Arc::new(core.frame())));
         let shared = Arc::clone(&frame);
-        thread::spawn(move || run(sim, &rx, &shared));
+        thread::spawn(move || run(core, &rx, &shared));
         Self { tx, frame }
     }
 
@@ -57,58 +374,224 @@ impl SimThread {
         let _ = self.tx.send(c);
     }
 
-    /// The latest frame.
-    pub fn frame(&self) -> Frame {
-        self.frame.lock().map(|f| f.clone()).unwrap_or_default()
+    /// The latest frame (a cheap shared pointer).
+    pub fn frame(&self) -> Arc<Frame> {
+        self.frame
+            .lock()
+            .map_or_else(|p| Arc::clone(&p.into_inner()), |f| Arc::clone(&f))
     }
 }
 
-fn publish(sim: &Simulation, playing: bool) -> Frame {
-    let w = sim.weather();
-    Frame {
-        t_s: sim.time_s(),
-        duration_s: sim.clock().duration_s,
-        wind: (w.wind_speed_m_s, w.wind_from_deg),
-        rain_mm_h: w.rain_mm_h,
-        events: sim
-            .events()
-            .iter()
-            .rev()
-            .take(50)
-            .rev()
-            .map(|e| (e.t_s, e.message.clone()))
-            .collect(),
-        playing,
-    }
-}
+/// Wall time between two frames published while running flat out.
+const PUBLISH_EVERY: Duration = Duration::from_millis(33);
 
-fn run(mut sim: Simulation, rx: &Receiver<Command>, shared: &Mutex<Frame>) {
-    let mut speed: Option<Option<f64>> = None;
+fn run(mut core: Core, rx: &Receiver<Command>, shared: &Mutex<Arc<Frame>>) {
+    let mut last_publish = Instant::now();
     loop {
-        let command = if speed.is_some() {
-            rx.try_recv().ok()
-        } else {
-            rx.recv().ok()
+        // Drain commands; block while paused.
+        let mut changed = false;
+        loop {
+            let c = if core.playing || core.target.is_some() || changed {
+                match rx.try_recv() {
+                    Ok(c) => c,
+                    Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => return,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(c) => c,
+                    Err(_) => return, // the UI is gone
+                }
+            };
+            core.apply(c);
+            changed = true;
+        }
+        let started = Instant::now();
+        if core.target.is_some() {
+            core.advance_seek();
+            changed = true;
+        } else if core.playing {
+            core.tick();
+            changed = true;
+        }
+        let flat_out = core.target.is_some() || (core.playing && core.speed.is_none());
+        let due = !flat_out || last_publish.elapsed() >= PUBLISH_EVERY;
+        if changed && due {
+            let f = Arc::new(core.frame());
+            if let Ok(mut slot) = shared.lock() {
+                *slot = f;
+            }
+            last_publish = Instant::now();
+        }
+        if core.playing
+            && core.target.is_none()
+            && let Some(s) = core.speed
+        {
+            let wait = Duration::from_secs_f64((core.sim.clock().tick_s / s).min(1.0));
+            if let Some(rest) = wait.checked_sub(started.elapsed()) {
+                thread::sleep(rest);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drillsim_engine::RunConfig;
+    use drillsim_engine::exercise::spec::Effect;
+
+    fn flagship() -> Simulation {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scenarios/flagship_flood_chlorine.ron"
+        );
+        Simulation::from_file(std::path::Path::new(path), RunConfig::default()).unwrap()
+    }
+
+    #[test]
+    fn seek_back_matches_a_fresh_run() {
+        let mut core = Core::new(flagship(), 120.0, 100);
+        core.seek(900.0);
+        core.seek(350.0);
+        let mut fresh = flagship();
+        fresh.run_until(350.0);
+        assert!((core.sim().time_s() - fresh.time_s()).abs() < 1e-9);
+        assert_eq!(core.sim().events(), fresh.events());
+        assert!(core.sim().snapshot().unwrap() == fresh.snapshot().unwrap());
+        // Forward again from the rewound state reaches the same state as a fresh run.
+        core.seek(900.0);
+        fresh.run_until(900.0);
+        assert_eq!(core.sim().events(), fresh.events());
+    }
+
+    #[test]
+    fn pause_interrupts_a_seek() {
+        let mut core = Core::new(flagship(), 300.0, 10);
+        core.apply(Command::SeekTo(3000.0));
+        assert_eq!(core.frame().seeking, Some(3000.0));
+        assert!(core.advance_seek() && core.advance_seek());
+        core.apply(Command::Pause);
+        let f = core.frame();
+        assert_eq!(f.seeking, None);
+        assert!(f.t_s > 0.0 && f.t_s < 3000.0);
+        assert!(!core.advance_seek());
+    }
+
+    #[test]
+    fn snapshot_memory_is_bounded() {
+        let mut core = Core::new(flagship(), 30.0, 4);
+        core.seek(600.0);
+        assert!(core.snaps.len() <= 4, "{} snapshots", core.snaps.len());
+        assert_eq!(core.snaps[0].0, 0.0);
+        core.seek(100.0);
+        let mut fresh = flagship();
+        fresh.run_until(100.0);
+        assert_eq!(core.sim().events(), fresh.events());
+    }
+
+    #[test]
+    fn snapshot_bytes_are_bounded() {
+        let mut core = Core::new(flagship(), 30.0, 1000);
+        let one = core.snaps[0].1.len();
+        core.max_bytes = one * 5;
+        core.seek(900.0);
+        let total: usize = core.snaps.iter().map(|s| s.1.len()).sum();
+        assert!(total <= core.max_bytes, "{total} bytes > 5 × {one}");
+        assert!(core.snaps.len() >= 2);
+        core.seek(200.0);
+        let mut fresh = flagship();
+        fresh.run_until(200.0);
+        assert_eq!(core.sim().events(), fresh.events());
+    }
+
+    #[test]
+    fn step_pause_play_and_role() {
+        let mut core = Core::new(flagship(), 300.0, 10);
+        core.apply(Command::Play);
+        assert!(core.playing);
+        core.apply(Command::Step);
+        assert!(!core.playing);
+        assert!(core.frame().t_s > 0.0);
+        assert!(
+            core.frame()
+                .view
+                .injects
+                .iter()
+                .any(|i| i.fired_s.is_none())
+        );
+        core.apply(Command::SetRole(Role::Player));
+        let f = core.frame();
+        assert!(!f.view.hazard_fields);
+        assert!(f.overlays.is_none());
+        assert!(f.view.injects.iter().all(|i| i.fired_s.is_some()));
+        assert!(f.view.injects.iter().all(|i| i.notes.is_empty()));
+        core.apply(Command::SetRole(Role::Controller));
+        let f = core.frame();
+        assert!(f.view.hazard_fields);
+        let o = f.overlays.as_ref().unwrap();
+        let n = core.sim().terrain().spec.width * core.sim().terrain().spec.height;
+        assert_eq!(
+            o.depth.as_ref().map(Vec::len),
+            Some(n * 4),
+            "flagship has a flood"
+        );
+        assert_eq!(
+            o.gas.as_ref().map(Vec::len),
+            Some(n * 4),
+            "and a chlorine release"
+        );
+    }
+
+    #[test]
+    fn fire_and_push_injects() {
+        let mut core = Core::new(flagship(), 300.0, 10);
+        core.apply(Command::FireInject("I-07".into()));
+        assert_eq!(core.frame().error, None);
+        core.apply(Command::Step);
+        let f = core.frame();
+        let i07 = f.view.injects.iter().find(|i| i.id == "I-07").unwrap();
+        assert!(i07.fired_s.is_some());
+        core.apply(Command::FireInject("nope".into()));
+        assert!(core.frame().error.is_some());
+        let live = InjectSpec {
+            id: "LIVE-1".into(),
+            title: "wind shift".into(),
+            description: String::new(),
+            at_s: None,
+            when: None,
+            audience: Default::default(),
+            expected_actions: Vec::new(),
+            effects: vec![Effect::Weather {
+                wind_speed_m_s: Some(9.0),
+                wind_from_deg: Some(90.0),
+                rain_mm_h: None,
+                temperature_c: None,
+                for_s: None,
+            }],
+            notes: String::new(),
         };
-        match command {
-            Some(Command::Play(s)) => speed = Some(s),
-            Some(Command::Pause) => speed = None,
-            Some(Command::Step) => {
-                sim.step();
-            }
-            None if speed.is_none() => return, // the UI is gone
-            None => {}
+        core.apply(Command::PushInject(Box::new(live)));
+        assert_eq!(core.frame().error, None);
+        core.apply(Command::Step);
+        let f = core.frame();
+        assert!((f.wind.0 - 9.0).abs() < 1e-9 && (f.wind.1 - 90.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn thread_publishes_without_blocking() {
+        let t = SimThread::spawn_core(Core::new(flagship(), 300.0, 10));
+        t.send(Command::SetSpeed(None));
+        t.send(Command::SeekTo(200.0));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while (t.frame().t_s < 200.0 || t.frame().seeking.is_some()) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
         }
-        if let Some(s) = speed {
-            if !sim.step() {
-                speed = None;
-            }
-            if let Some(s) = s {
-                thread::sleep(Duration::from_secs_f64((sim.clock().tick_s / s).min(1.0)));
-            }
+        assert!(t.frame().t_s >= 200.0);
+        t.send(Command::SeekTo(50.0));
+        while (t.frame().t_s > 100.0 || t.frame().seeking.is_some()) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
         }
-        if let Ok(mut f) = shared.lock() {
-            *f = publish(&sim, speed.is_some());
-        }
+        assert!((t.frame().t_s - 50.0).abs() < 1e-9);
     }
 }

@@ -1,0 +1,159 @@
+//! Logic tests of the whole window with `egui_kittest` (no GPU: the harness is driven
+//! through egui's accessibility tree and never renders). The simulation runs on its own
+//! thread, so each test waits (bounded) for the published frame to change.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use crate::app::ViewerApp;
+use crate::sim_thread::Frame;
+
+fn flagship() -> Harness<'static, ViewerApp> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/flagship_flood_chlorine.ron"
+    );
+    let app = ViewerApp::open(Path::new(path));
+    assert!(app.loaded().is_ok(), "flagship failed to open");
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_accessibility_check(false)
+        // The scenario labels are Chinese: use the system CJK font when there is one
+        // (as the app does) and draw tofu rather than fail on machines without one.
+        .with_context_setup(|ctx| {
+            crate::fonts::install_cjk_font(ctx);
+        })
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut ViewerApp| app.show(ui), app)
+}
+
+fn frame(h: &Harness<'_, ViewerApp>) -> std::sync::Arc<Frame> {
+    h.state().loaded().map(|l| l.sim.frame()).unwrap()
+}
+
+/// Steps the UI until `ok` holds for the published frame (at most 60 s).
+fn wait_for(h: &mut Harness<'_, ViewerApp>, what: &str, ok: impl Fn(&Frame) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        h.step();
+        if ok(&frame(h)) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn opens_the_flagship_with_its_panels() {
+    let mut h = flagship();
+    h.run_steps(2);
+    assert!(!h.state().title().is_empty());
+    h.get_by_label("▶ Play");
+    h.get_by_label("Controller");
+    h.get_by_label("timeline");
+    // The MSEL lists the scripted injects, pending ones with a "fire now" button.
+    h.get_by_label("I-07");
+    assert!(h.query_all_by_label("fire now").count() >= 10);
+}
+
+#[test]
+fn play_pause_and_step() {
+    let mut h = flagship();
+    h.run_steps(2);
+    h.get_by_label("max").click();
+    h.get_by_label("▶ Play").click();
+    wait_for(&mut h, "playing", |f| f.playing && f.t_s >= 60.0);
+    h.get_by_label("‖ Pause").click();
+    wait_for(&mut h, "paused", |f| !f.playing);
+    let t = frame(&h).t_s;
+    h.step();
+    assert!((frame(&h).t_s - t).abs() < 1e-9, "time moved while paused");
+    h.get_by_label("Step ›").click();
+    wait_for(&mut h, "one tick", |f| f.t_s > t);
+}
+
+#[test]
+fn click_on_the_timeline_rewinds() {
+    let mut h = flagship();
+    h.run_steps(2);
+    h.get_by_label("max").click();
+    h.get_by_label("▶ Play").click();
+    wait_for(&mut h, "run past 15 min", |f| f.t_s >= 900.0);
+    h.get_by_label("‖ Pause").click();
+    wait_for(&mut h, "paused", |f| !f.playing);
+    let rect = h.get_by_label("timeline").rect();
+    let d = frame(&h).duration_s;
+    // 2 % of the 4 h run: 288 s.
+    let pos = egui::pos2(rect.left() + rect.width() * 0.02, rect.center().y);
+    h.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    wait_for(&mut h, "rewound", |f| f.t_s < 900.0 && f.seeking.is_none());
+    let t = frame(&h).t_s;
+    // Within one tick of the clicked moment (the harness rect is in points, as is `pos`).
+    assert!((t - 0.02 * d).abs() <= 10.0 + 1.0, "rewound to {t} s");
+}
+
+#[test]
+fn fire_an_inject_now() {
+    let mut h = flagship();
+    h.run_steps(2);
+    let pending = |f: &Frame| {
+        f.view
+            .injects
+            .iter()
+            .filter(|i| i.fired_s.is_none())
+            .count()
+    };
+    let before = pending(&frame(&h));
+    h.get_all_by_label("fire now").next().unwrap().click();
+    h.run_steps(1);
+    h.get_by_label("Step ›").click();
+    wait_for(&mut h, "the inject to fire", |f| pending(f) < before);
+}
+
+#[test]
+fn player_view_hides_pending_injects() {
+    let mut h = flagship();
+    h.run_steps(2);
+    assert!(h.query_all_by_label("fire now").count() > 0);
+    h.get_by_label("Player").click();
+    wait_for(&mut h, "player view", |f| {
+        f.view.role == drillsim_engine::exercise::view::Role::Player
+    });
+    h.run_steps(2);
+    assert_eq!(h.query_all_by_label("fire now").count(), 0);
+    assert!(h.query_by_label("Live inject").is_none());
+    assert!(!frame(&h).view.hazard_fields);
+    h.get_by_label("Controller").click();
+    wait_for(&mut h, "controller view", |f| f.view.hazard_fields);
+    h.run_steps(2);
+    assert!(h.query_all_by_label("fire now").count() > 0);
+}
+
+#[test]
+fn legend_toggles_layers_and_player_sees_no_hazards() {
+    let mut h = flagship();
+    h.run_steps(2);
+    assert_eq!(h.state().map_layers().map(|l| l.depth), Some(true));
+    h.get_by_label("Water depth (0–3 m)").click();
+    h.run_steps(1);
+    assert_eq!(h.state().map_layers().map(|l| l.depth), Some(false));
+    h.get_by_label("Teams").click();
+    h.run_steps(1);
+    assert_eq!(h.state().map_layers().map(|l| l.teams), Some(false));
+    h.get_by_label("Player").click();
+    wait_for(&mut h, "player view", |f| f.overlays.is_none());
+    h.run_steps(2);
+    h.get_by_label("Hazard fields hidden (player view)");
+}
