@@ -144,7 +144,6 @@ pub(super) struct RawIn<'a> {
 
 /// Raw x faces of row `r` (when `do_x`) and the row's north y faces.
 #[allow(clippy::too_many_arguments)]
-#[inline(always)]
 pub(super) fn raw_row<const LIMIT: bool>(
     c: &Ctx<'_>,
     fs: Span,
@@ -258,7 +257,6 @@ pub(super) fn raw_row<const LIMIT: bool>(
 
 /// Raw south edge faces (face row `ht`) from the last row `h_last`, the row above it
 /// `h_in` (the last row itself on a one-row grid) and the old edge discharges `qy0`.
-#[inline(always)]
 pub(super) fn south_row(
     c: &Ctx<'_>,
     fs: Span,
@@ -286,7 +284,6 @@ pub(super) fn south_row(
 
 /// Outflow scale of the cells `cs` of one row from its raw x faces `xr`, its raw north
 /// faces `yn`, the raw north faces of the next row `ys` and its depth `h`.
-#[inline(always)]
 pub(super) fn scale_row(
     c: &Ctx<'_>,
     cs: Span,
@@ -313,23 +310,13 @@ pub(super) fn scale_row(
 }
 
 /// Scaled face discharges `q × (q > 0 ? s_pos : s_neg)`: each face takes the scale
-/// of its donor cell. Written as max(q, 0) s_pos + min(q, 0) s_neg (the same value:
-/// one product is exactly zero) because a select between two loads compiles to a
-/// select of addresses and a scalar loop, while this form packs into SIMD.
+/// of its donor cell. Both scales are loaded before the select so the loop compiles
+/// to packed multiplies and blends instead of a branch per face.
 #[inline(always)]
 fn scale_faces(out: &mut [f32], q: &[f32], s_pos: &[f32], s_neg: &[f32]) {
-    let n = out.len();
-    let (q, s_pos, s_neg) = (&q[..n], &s_pos[..n], &s_neg[..n]);
-    for j in 0..n {
-        out[j] = donor_scaled(q[j], s_pos[j], s_neg[j]);
+    for (((o, &q), &a), &b) in out.iter_mut().zip(q).zip(s_pos).zip(s_neg) {
+        *o = q * if q > 0.0 { a } else { b };
     }
-}
-
-/// `q × (q > 0 ? s_pos : s_neg)` as max(q, 0) s_pos + min(q, 0) s_neg (see
-/// [`scale_faces`]).
-#[inline(always)]
-fn donor_scaled(q: f32, s_pos: f32, s_neg: f32) -> f32 {
-    fmax(q, 0.0) * s_pos + fmin(q, 0.0) * s_neg
 }
 
 /// Raw faces and outflow scales read by [`update_row`] for row `r`.
@@ -358,7 +345,6 @@ pub(super) struct RowOut<'a> {
 }
 
 /// Scaled discharges of row `r` into the state, depth update, outputs.
-#[inline(always)]
 pub(super) fn update_row(
     c: &Ctx<'_>,
     i: &UpdIn<'_>,
@@ -415,7 +401,7 @@ pub(super) fn update_row(
             &mut o.arr[clo..clo + len],
         );
         for j in 0..len {
-            let fs_ = donor_scaled(qs[j], ss[j], sdn[j]);
+            let fs_ = qs[j] * if qs[j] > 0.0 { ss[j] } else { sdn[j] };
             let h_old = hrow[j];
             let h = fmax(h_old + k_dt * (fw[j] - fe[j] + fn_[j] - fs_), 0.0);
             hrow[j] = h;
@@ -444,16 +430,9 @@ pub(super) fn update_row(
                 fmax(fn_[j].abs(), fs_.abs()),
             );
             umax = umax.max((qm * inv_h).to_bits());
-            // Running maxima and arrival are written back unconditionally, in forms
-            // the vectoriser cannot turn into a conditional (masked) store, which is
-            // slow on AMD CPUs: an integer max on the bits (depth and speed are ≥ +0
-            // and not NaN, so their bits order like their values) and, for the
-            // arrival, `a + 0.0` in the keep branch (the same value: arrivals are
-            // never −0).
-            md[j] = f32::from_bits(md[j].to_bits().max(h.to_bits()));
-            ms[j] = f32::from_bits(ms[j].to_bits().max(speed.to_bits()));
-            let a = ar[j];
-            ar[j] = if wet & (a < 0.0) { t_end } else { a + 0.0 };
+            md[j] = fmax(md[j], h);
+            ms[j] = fmax(ms[j], speed);
+            ar[j] = if wet & (ar[j] < 0.0) { t_end } else { ar[j] };
         }
         if rain > 0.0 || c.drain.is_some() {
             for (j, hj) in hrow.iter_mut().enumerate() {
@@ -480,7 +459,7 @@ pub(super) fn update_row(
             // South edge outflow, recomputed here so the main loop has no reduction
             // (a sequential f32 sum would stop it vectorising).
             for j in 0..len {
-                let fs_ = donor_scaled(qs[j], ss[j], sdn[j]);
+                let fs_ = qs[j] * if qs[j] > 0.0 { ss[j] } else { sdn[j] };
                 bout += f64::from(fs_);
             }
         }

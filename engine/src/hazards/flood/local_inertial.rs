@@ -55,11 +55,7 @@
 //! the sweep, so bands are independent. Every cell sees exactly the floating-point
 //! operations of the three separate passes (raw faces, outflow scales, update), in
 //! the same order: results are bit-identical for any number of threads or bands. The
-//! row loops are in [`super::li_rows`]; they are branch-free so they compile to packed
-//! SIMD, and on x86-64 CPUs with AVX2 (checked at run time) the band pass runs a copy
-//! compiled for AVX2 (8 f32 lanes instead of SSE2's 4). That copy performs the same
-//! IEEE-754 operations in the same order (no fused multiply-add), so its results are
-//! bit-identical to the portable build (unit test below).
+//! row loops are in [`super::li_rows`].
 //!
 //! ## Units
 //! q in m²/s (discharge per unit width), h, z, η in m, n in s m^-1/3, Δt in s.
@@ -123,9 +119,6 @@ pub struct LocalInertial {
     bands: Vec<Band>,
     #[serde(skip)]
     ones: Vec<f32>,
-    /// Never take the AVX2 build of the kernel (tests compare the two builds).
-    #[serde(skip)]
-    pub(super) portable_only: bool,
 }
 
 /// One band of rows `[b0, b1)`: ring buffers of raw faces and scales (row k in slot
@@ -247,7 +240,6 @@ impl LocalInertial {
             max_froude: max_froude.map(|f| f as f32),
             bands: Vec::new(),
             ones: Vec::new(),
-            portable_only: false,
         }
     }
 
@@ -304,7 +296,6 @@ impl LocalInertial {
         let everything = f.rain_m_s > 0.0;
         core.plan(everything);
         let limit = self.max_froude.is_some();
-        let wide = !self.portable_only;
         let ctx = Ctx {
             w,
             ht,
@@ -351,11 +342,10 @@ impl LocalInertial {
                     ar,
                     st,
                 };
-                match (limit, wide) {
-                    (true, false) => run_band::<true>(&ctx, faces, cells, b, o),
-                    (false, false) => run_band::<false>(&ctx, faces, cells, b, o),
-                    (true, true) => run_band_wide::<true>(&ctx, faces, cells, b, o),
-                    (false, true) => run_band_wide::<false>(&ctx, faces, cells, b, o),
+                if limit {
+                    run_band::<true>(&ctx, faces, cells, b, o);
+                } else {
+                    run_band::<false>(&ctx, faces, cells, b, o);
                 }
             });
         // South edge faces: scale by their donor (the last row) and store.
@@ -381,60 +371,8 @@ struct Own<'a> {
     st: &'a mut [RowStat],
 }
 
-/// Whether this CPU can run the AVX2 build of the kernel.
-fn avx2_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// [`run_band`] compiled for AVX2 when the CPU has it (8 f32 lanes instead of SSE2's
-/// 4); elsewhere the portable build. Only the code generation differs: AVX2 brings no
-/// fused multiply-add unless asked for, so every lane performs the same IEEE-754
-/// operations in the same order and the results are bit-identical to the portable
-/// build (checked by a unit test in `flood/mod.rs`).
-#[inline]
-fn run_band_wide<const LIMIT: bool>(
-    c: &Ctx<'_>,
-    faces: &[Span],
-    cells: &[Span],
-    b: &mut Band,
-    o: Own<'_>,
-) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        #[target_feature(enable = "avx2")]
-        fn avx2<const LIMIT: bool>(
-            c: &Ctx<'_>,
-            faces: &[Span],
-            cells: &[Span],
-            b: &mut Band,
-            o: Own<'_>,
-        ) {
-            run_band::<LIMIT>(c, faces, cells, b, o);
-        }
-        if avx2_available() {
-            // SAFETY: the CPU supports AVX2 (checked at run time just above), the only
-            // requirement for calling a function compiled with that target feature.
-            #[allow(unsafe_code)]
-            unsafe {
-                avx2::<LIMIT>(c, faces, cells, b, o);
-            }
-            return;
-        }
-    }
-    run_band::<LIMIT>(c, faces, cells, b, o);
-}
-
 /// The fused pass over one band: faces of row k, scales of row k − 1 and the update
 /// of row k − 2 in one sweep, so each row's state is streamed from memory once.
-/// Always inlined, with the row kernels, so the AVX2 build gets its own copy.
-#[inline(always)]
 fn run_band<const LIMIT: bool>(
     c: &Ctx<'_>,
     faces: &[Span],
@@ -531,56 +469,6 @@ fn run_band<const LIMIT: bool>(
                 st: &mut o.st[l],
             };
             update_row(c, &inp, faces[uu], cells[uu], uu, &mut out);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{FloodModel, FloodSpec, InitialWater, Region, Solver};
-    use crate::world::{Grid, GridSpec};
-
-    /// Bits of every state and output array after 60 s on bumpy, partly dry terrain.
-    fn run(portable_only: bool, max_froude: Option<f64>) -> Vec<u32> {
-        let g = GridSpec {
-            width: 77,
-            height: 41,
-            cell_size: 5.0,
-            origin: [0.0, 0.0],
-        };
-        let z = Grid::from_fn(g, |c, r| {
-            0.3 * ((c as f32) * 0.4).sin() * ((r as f32) * 0.7).cos() + 0.02 * c as f32
-        });
-        let n = Grid::from_fn(g, |c, r| 0.01 + 0.001 * ((c * 7 + r * 3) % 20) as f32);
-        let mut spec = FloodSpec::default();
-        spec.numerics.max_froude = max_froude;
-        spec.initial_water.push(InitialWater {
-            region: Region::Rectangle {
-                min: [0.0, 20.0],
-                max: [200.0, 180.0],
-            },
-            level_m: 1.2,
-        });
-        let mut m = FloodModel::new(spec, &z, &n).unwrap();
-        if let Solver::LocalInertial(s) = &mut m.solver {
-            s.portable_only = portable_only;
-        }
-        m.advance(0.0, 60.0, 0.0).unwrap();
-        let Solver::LocalInertial(s) = &m.solver else {
-            panic!("not local inertial");
-        };
-        let c = &m.core;
-        [&c.h, &c.max_depth, &c.max_speed, &c.arrival, &s.qx, &s.qy]
-            .iter()
-            .flat_map(|a| a.iter().map(|x| x.to_bits()))
-            .collect()
-    }
-
-    #[test]
-    fn simd_build_is_bit_identical_to_portable_build() {
-        for fr in [None, Some(1.0)] {
-            let (a, b) = (run(true, fr), run(false, fr));
-            assert!(a == b, "max_froude {fr:?}: the AVX2 build differs");
         }
     }
 }
