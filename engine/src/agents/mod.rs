@@ -42,19 +42,8 @@ pub fn check(s: &Scenario, out: &mut Vec<Problem>) {
     if let Some(r) = &s.response {
         r.check("response", out);
     }
-    let mut seen: Vec<(String, String)> = Vec::new();
-    let mut unique = |id: &str, path: String, out: &mut Vec<Problem>| {
-        if let Some((_, first)) = seen.iter().find(|(x, _)| *x == id) {
-            out.push(Problem::new(
-                path,
-                "a unique id",
-                format!("\"{id}\""),
-                format!("the id is already used at {first}"),
-            ));
-        } else {
-            seen.push((id.to_owned(), path));
-        }
-    };
+    let mut ids = crate::scenario::problem::UniqueIds::default();
+    let mut unique = |id: &str, path: String, out: &mut Vec<Problem>| ids.check(id, path, out);
     for (i, f) in s.forces.iter().enumerate() {
         let p = index("forces", i);
         f.check(&p, out);

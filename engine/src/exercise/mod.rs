@@ -280,19 +280,8 @@ pub fn check(s: &Scenario, out: &mut Vec<Problem>) {
         chains: &chain_ids,
         objectives: &objective_ids,
     };
-    let mut seen: Vec<(String, String)> = Vec::new();
-    let mut unique = |id: &str, path: String, out: &mut Vec<Problem>| {
-        if let Some((_, first)) = seen.iter().find(|(x, _)| x == id) {
-            out.push(Problem::new(
-                path,
-                "a unique id",
-                format!("\"{id}\""),
-                format!("the id is already used at {first}"),
-            ));
-        } else {
-            seen.push((id.to_owned(), path));
-        }
-    };
+    let mut ids = crate::scenario::problem::UniqueIds::default();
+    let mut unique = |id: &str, path: String, out: &mut Vec<Problem>| ids.check(id, path, out);
     for (i, inj) in s.injects.iter().enumerate() {
         let p = index("injects", i);
         unique(&inj.id, join(&p, "id"), out);

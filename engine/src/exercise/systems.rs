@@ -384,9 +384,9 @@ pub fn rate(
 /// Rates every critical task with the state at the end of the tick; logs decisions.
 pub fn evaluate_all(world: &mut World, t: f64, finished: bool) -> Vec<Vec<TaskRecord>> {
     let (tasks, responders, population) = response_facts(world);
-    let st = world.resource::<ExerciseStatic>().clone();
     let mut ex = world.remove_resource::<ExerciseState>().unwrap_or_default();
-    let (out, decided) = rate(&st, &mut ex, &tasks, &responders, population, t, finished);
+    let st = world.resource::<ExerciseStatic>();
+    let (out, decided) = rate(st, &mut ex, &tasks, &responders, population, t, finished);
     world.insert_resource(ex);
     let mut log = world.resource_mut::<EventLog>();
     for (id, title, r, evidence) in decided {
@@ -413,28 +413,23 @@ pub fn score_objectives(world: &mut World) {
 }
 
 fn sample_sensors(world: &mut World, t: f64) {
-    let st = world.resource::<ExerciseStatic>().clone();
-    if st.settings.sensors.is_empty() {
-        return;
-    }
-    let fields = Fields::of(world, t);
-    let mut new = Vec::new();
-    let next = world.resource::<ExerciseState>().next_reading_s.clone();
-    for (i, s) in st.settings.sensors.iter().enumerate() {
-        if t + 1e-9 >= next[i] {
-            new.push(Reading {
-                sensor: i,
-                t_s: t,
-                value: fields.at_point(&s.field, s.at.0, s.at.1),
-            });
+    world.resource_scope(|world, mut ex: Mut<'_, ExerciseState>| {
+        let sensors = &world.resource::<ExerciseStatic>().settings.sensors;
+        if sensors.is_empty() {
+            return;
         }
-    }
-    let mut ex = world.resource_mut::<ExerciseState>();
-    for r in new {
-        let every = st.settings.sensors[r.sensor].interval_s.max(1.0);
-        ex.next_reading_s[r.sensor] = t + every;
-        ex.readings.push(r);
-    }
+        let fields = Fields::of(world, t);
+        for (i, s) in sensors.iter().enumerate() {
+            if t + 1e-9 >= ex.next_reading_s[i] {
+                ex.readings.push(Reading {
+                    sensor: i,
+                    t_s: t,
+                    value: fields.at_point(&s.field, s.at.0, s.at.1),
+                });
+                ex.next_reading_s[i] = t + s.interval_s.max(1.0);
+            }
+        }
+    });
 }
 
 /// The scenario's exercise settings (defaults when absent).

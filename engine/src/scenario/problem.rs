@@ -48,6 +48,28 @@ pub fn index(parent: &str, i: usize) -> String {
     format!("{parent}[{i}]")
 }
 
+/// Ids seen so far in a scenario section, to report the second use of one.
+#[derive(Default)]
+pub struct UniqueIds {
+    seen: Vec<(String, String)>,
+}
+
+impl UniqueIds {
+    /// Records `id` at `path`, or reports it if an earlier path already used it.
+    pub fn check(&mut self, id: &str, path: String, out: &mut Vec<Problem>) {
+        if let Some((_, first)) = self.seen.iter().find(|(x, _)| x == id) {
+            out.push(Problem::new(
+                path,
+                "a unique id",
+                format!("\"{id}\""),
+                format!("the id is already used at {first}"),
+            ));
+        } else {
+            self.seen.push((id.to_owned(), path));
+        }
+    }
+}
+
 /// Reports a problem unless `value` is finite and within `[lo, hi]`.
 pub fn check_range(
     out: &mut Vec<Problem>,
