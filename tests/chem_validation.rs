@@ -245,7 +245,10 @@ fn antoine_gives_one_atmosphere_at_boiling_point() {
 }
 
 /// AEGL 60-min values (EPA; REFERENCES.md): chlorine 20 / 2.0 ppm, ammonia 1100 / 160,
-/// H2S 50 / 27 (AEGL-3 / AEGL-2). Exact.
+/// H2S 50 / 27 (AEGL-3 / AEGL-2). Sulfur dioxide 27 / 0.75 from the final values in NRC
+/// (2010), AEGLs for Selected Airborne Chemicals Vol. 8, ch. 9, summary table
+/// (doi:10.17226/12770); REFERENCES.md lists 30 ppm for its AEGL-3, which does not match
+/// the published final value. Exact.
 #[test]
 fn library_levels_of_concern() {
     let l = lib();
@@ -253,6 +256,7 @@ fn library_levels_of_concern() {
         ("chlorine", 20.0, 2.0),
         ("ammonia", 1100.0, 160.0),
         ("H2S", 50.0, 27.0),
+        ("sulfur dioxide", 27.0, 0.75),
     ] {
         let lv = l.find(name).unwrap().default_levels_ppm();
         assert_eq!(lv[0], ("AEGL-3".to_owned(), a3));
