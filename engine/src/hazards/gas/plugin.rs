@@ -342,18 +342,23 @@ fn max_distance(m: &ChemicalReleaseModel, threshold: f64, from: [f64; 2]) -> f64
     best
 }
 
+/// File-name stem for release `i`: the label lower-cased, with letters and digits of any
+/// script kept (Chinese labels stay readable) and every run of other characters one `_`.
 fn file_stem(i: usize, label: &str) -> String {
-    let clean: String = label
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("gas{i}_{clean}")
+    let mut clean = String::new();
+    for c in label.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            clean.push(c);
+        } else if !clean.is_empty() && !clean.ends_with('_') {
+            clean.push('_');
+        }
+    }
+    let clean = clean.trim_end_matches('_');
+    if clean.is_empty() {
+        format!("gas{i}")
+    } else {
+        format!("gas{i}_{clean}")
+    }
 }
 
 /// Rasters (peak ppm, lethality, threat zones), GeoJSON zones and the `"gas"` summary.
@@ -462,5 +467,12 @@ mod tests {
             ceiling_m: 3000.0,
         };
         assert_eq!(weather_stability(&spec, &now), Stability::F);
+    }
+
+    #[test]
+    fn file_stems_keep_chinese_labels_and_collapse_separators() {
+        assert_eq!(file_stem(0, "tank T-101"), "gas0_tank_t_101");
+        assert_eq!(file_stem(2, "氯气储罐 T-101 泄漏"), "gas2_氯气储罐_t_101_泄漏");
+        assert_eq!(file_stem(1, " -- "), "gas1");
     }
 }
