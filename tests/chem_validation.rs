@@ -227,6 +227,28 @@ fn crowl_louvar_choked_nitrogen() {
     assert!((q / LB / 0.038 - 1.0).abs() < 0.02, "{} lbm/s", q / LB);
 }
 
+/// CCPS (1999), Guidelines for Consequence Analysis of Chemical Releases, ch. 2 worked
+/// examples of discharge through a 10-mm hole, with inputs and answers as reproduced in
+/// the test suite of the GasDispersion.jl package (A. Farrell,
+/// test/source_models/jet_source_tests.jl, which cites CCPS 1999 pp. 40 and 47):
+/// - p. 40, liquid (ρ = 490 kg/m³) at 120.935 kPa absolute (19.61 kPa gauge), C_d = 0.63:
+///   0.2169 kg/s (hand check: 0.63 · π/4 · 0.01² · √(2 · 490 · 19 610) = 0.2169);
+/// - p. 47, propane gas at 501 kPa absolute and 298 K (ρ = 8.90 kg/m³), γ = 1.15,
+///   C_d = 0.85: choked, 0.0900 kg/s.
+///
+/// Tolerance 0.5 %: the answers carry 3–4 digits; the molar mass is taken from the
+/// example's stated density (M = ρRT/p) so the gas law cannot differ.
+#[test]
+fn ccps_1999_hole_discharge_examples() {
+    let area = std::f64::consts::PI * 0.01_f64.powi(2) / 4.0;
+    let q = liquid_orifice_rate(120_935.0368 - P_ATM, 0.0, area, 0.63, 490.0);
+    assert!((q / 0.2169 - 1.0).abs() < 0.005, "liquid {q} kg/s");
+    let molar_mass = 8.90 * 8.314_462_618 * 298.0 / 501e3;
+    let (q, choked) = gas_orifice_rate(501e3, 298.0, P_ATM, area, 0.85, 1.15, molar_mass).unwrap();
+    assert!(choked, "4 barg into the atmosphere must be choked");
+    assert!((q / 0.0900 - 1.0).abs() < 0.005, "gas {q} kg/s");
+}
+
 /// NIST normal boiling points are independent of the Antoine constants: every built-in
 /// pure chemical's vapour pressure at its boiling point must be 1 atm within 5 % (the
 /// stated accuracy of fitted Antoine constants near the range ends).

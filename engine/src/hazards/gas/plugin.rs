@@ -472,7 +472,10 @@ mod tests {
     #[test]
     fn file_stems_keep_chinese_labels_and_collapse_separators() {
         assert_eq!(file_stem(0, "tank T-101"), "gas0_tank_t_101");
-        assert_eq!(file_stem(2, "氯气储罐 T-101 泄漏"), "gas2_氯气储罐_t_101_泄漏");
+        assert_eq!(
+            file_stem(2, "氯气储罐 T-101 泄漏"),
+            "gas2_氯气储罐_t_101_泄漏"
+        );
         assert_eq!(file_stem(1, " -- "), "gas1");
     }
 }
