@@ -34,6 +34,18 @@ impl Problem {
     }
 }
 
+impl fmt::Display for Problem {
+    /// `path: expected E, found F (hint)`, one line (the loader's file:line:column
+    /// rendering is [`crate::scenario::load`]'s job).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: expected {}, found {}", self.path, self.expected, self.found)?;
+        if !self.hint.is_empty() {
+            write!(f, " ({})", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
 /// Joins a parent path and a field name (`join("a.b", "c") == "a.b.c"`).
 pub fn join(parent: &str, field: &str) -> String {
     if parent.is_empty() {
@@ -113,5 +125,21 @@ pub fn check_non_negative(out: &mut Vec<Problem>, path: &str, value: f64, unit: 
             value,
             hint,
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_displays_on_one_line_with_its_hint() {
+        let p = Problem::new("map.cell_size_m", "a cell size > 0 m", -5, "use e.g. 10");
+        assert_eq!(
+            p.to_string(),
+            "map.cell_size_m: expected a cell size > 0 m, found -5 (use e.g. 10)"
+        );
+        let p = Problem::new("a", "b", "c", "");
+        assert_eq!(p.to_string(), "a: expected b, found c");
     }
 }
