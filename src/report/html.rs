@@ -4,12 +4,12 @@
 use std::fmt::Write;
 
 use drillsim_engine::exercise::record::{ExerciseRecord, Rating};
-use drillsim_engine::exercise::spec::Audience;
 
 use super::content::{Content, Finding, rating_label, when};
 use super::data::RunData;
 use super::i18n::{Lang, t};
 use super::svg::line_chart;
+use super::tables::{CHAIN_HEAD, INJECT_HEAD, OBJECTIVE_HEAD, chain_cells, head, inject_cells};
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attributes.
 pub fn escape(s: &str) -> String {
@@ -260,44 +260,27 @@ pub fn render(run: &RunData, c: &Content, map_png: &dyn Fn(&str) -> Option<Vec<u
     o
 }
 
+fn header_row(o: &mut String, cells: &[&str]) {
+    o.push_str("<table><tr>");
+    for c in cells {
+        let _ = write!(o, "<th>{}</th>", escape(c));
+    }
+    o.push_str("</tr>");
+}
+
 fn timeline(o: &mut String, l: Lang, ex: &ExerciseRecord) {
     if ex.injects.is_empty() {
         let _ = write!(o, "<p class=\"note\">{}</p>", escape(t(l, "no_injects")));
         return;
     }
-    let _ = write!(
-        o,
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        escape(t(l, "id")),
-        escape(t(l, "scheduled")),
-        escape(t(l, "fired")),
-        escape(t(l, "source")),
-        escape(t(l, "audience")),
-        escape(t(l, "title"))
-    );
+    header_row(o, &head(l, INJECT_HEAD));
     for i in &ex.injects {
-        let sched = match (&i.scheduled_s, &i.condition) {
-            (Some(s), Some(c)) => format!("{} + {}", when(*s), c),
-            (Some(s), None) => when(*s),
-            (None, Some(c)) => c.clone(),
-            (None, None) => "—".into(),
-        };
-        let fired = i.fired_s.map_or_else(|| t(l, "not_fired").to_owned(), when);
-        let source = i.source.map_or("—", |s| t(l, src_key(s)));
-        let audience = match i.audience {
-            Audience::Players => t(l, "aud_Players"),
-            Audience::Controllers => t(l, "aud_Controllers"),
-        };
-        let _ = write!(
-            o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><b>{}</b>",
-            escape(&i.id),
-            escape(&sched),
-            escape(&fired),
-            escape(source),
-            escape(audience),
-            escape(&i.title)
-        );
+        let [id, sched, fired, source, audience, title] = inject_cells(l, i);
+        o.push_str("<tr>");
+        for cell in [id, sched, fired, source, audience] {
+            let _ = write!(o, "<td>{}</td>", escape(&cell));
+        }
+        let _ = write!(o, "<td><b>{}</b>", escape(&title));
         if !i.description.is_empty() {
             let _ = write!(o, "<br>{}", escape(&i.description));
         }
@@ -330,61 +313,15 @@ fn timeline(o: &mut String, l: Lang, ex: &ExerciseRecord) {
     o.push_str("</table>");
 }
 
-/// i18n key of an inject source.
-pub fn src_key(s: drillsim_engine::exercise::record::InjectSource) -> &'static str {
-    use drillsim_engine::exercise::record::InjectSource as S;
-    match s {
-        S::Time => "src_Time",
-        S::Condition => "src_Condition",
-        S::Forced => "src_Forced",
-        S::Live => "src_Live",
-    }
-}
-
-/// Draw outcome label.
-pub fn draw_label(l: Lang, drawn: Option<bool>) -> &'static str {
-    match drawn {
-        Some(true) => t(l, "draw_yes"),
-        Some(false) => t(l, "draw_no"),
-        None => "—",
-    }
-}
-
 fn chains(o: &mut String, l: Lang, ex: &ExerciseRecord) {
     if ex.chains.is_empty() {
         let _ = write!(o, "<p class=\"note\">{}</p>", escape(t(l, "no_chains")));
         return;
     }
-    o.push_str("<table><tr>");
-    for k in [
-        "id",
-        "title",
-        "condition",
-        "probability",
-        "delay",
-        "threshold_at",
-        "draw",
-        "fired",
-        "effects",
-    ] {
-        let _ = write!(o, "<th>{}</th>", escape(t(l, k)));
-    }
-    o.push_str("</tr>");
+    header_row(o, &head(l, CHAIN_HEAD));
     for ch in &ex.chains {
-        let cells = [
-            ch.id.clone(),
-            ch.title.clone(),
-            ch.condition.clone(),
-            format!("{}", ch.probability),
-            format!("{} s", ch.delay_s),
-            ch.threshold_s
-                .map_or_else(|| t(l, "never").to_owned(), when),
-            draw_label(l, ch.drawn).to_owned(),
-            ch.fired_s.map_or_else(|| "—".to_owned(), when),
-            ch.effects.join("; "),
-        ];
         o.push_str("<tr>");
-        for cell in cells {
+        for cell in chain_cells(l, ch) {
             let _ = write!(o, "<td>{}</td>", escape(&cell));
         }
         o.push_str("</tr>");
@@ -397,15 +334,7 @@ fn objectives(o: &mut String, l: Lang, ex: &ExerciseRecord) {
         let _ = write!(o, "<p class=\"note\">{}</p>", escape(t(l, "no_objectives")));
         return;
     }
-    let _ = write!(
-        o,
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        escape(t(l, "objective")),
-        escape(t(l, "critical_task")),
-        escape(t(l, "target")),
-        escape(t(l, "rating")),
-        escape(t(l, "evidence"))
-    );
+    header_row(o, &head(l, OBJECTIVE_HEAD));
     for ob in &ex.objectives {
         let rows = ob.tasks.len().max(1);
         let cap = if ob.capability.is_empty() {

@@ -4,12 +4,12 @@
 use std::fmt::Write;
 
 use drillsim_engine::exercise::record::ExerciseRecord;
-use drillsim_engine::exercise::spec::Audience;
 
 use super::content::{Content, Finding, rating_label, when};
 use super::data::RunData;
-use super::html::{draw_label, sections, src_key};
+use super::html::sections;
 use super::i18n::{Lang, t};
+use super::tables::{CHAIN_HEAD, INJECT_HEAD, OBJECTIVE_HEAD, chain_cells, head, inject_cells};
 
 /// Makes `s` safe inside a table cell: `|` escaped, line breaks as `<br>`.
 fn cell(s: &str) -> String {
@@ -151,39 +151,9 @@ fn timeline(o: &mut String, l: Lang, ex: &ExerciseRecord) {
     let rows: Vec<Vec<String>> = ex
         .injects
         .iter()
-        .map(|i| {
-            let sched = match (&i.scheduled_s, &i.condition) {
-                (Some(s), Some(c)) => format!("{} + {c}", when(*s)),
-                (Some(s), None) => when(*s),
-                (None, Some(c)) => c.clone(),
-                (None, None) => "—".into(),
-            };
-            vec![
-                i.id.clone(),
-                sched,
-                i.fired_s.map_or_else(|| t(l, "not_fired").to_owned(), when),
-                i.source.map_or("—", |s| t(l, src_key(s))).to_owned(),
-                match i.audience {
-                    Audience::Players => t(l, "aud_Players"),
-                    Audience::Controllers => t(l, "aud_Controllers"),
-                }
-                .to_owned(),
-                i.title.clone(),
-            ]
-        })
+        .map(|i| inject_cells(l, i).to_vec())
         .collect();
-    table(
-        o,
-        &[
-            t(l, "id"),
-            t(l, "scheduled"),
-            t(l, "fired"),
-            t(l, "source"),
-            t(l, "audience"),
-            t(l, "title"),
-        ],
-        &rows,
-    );
+    table(o, &head(l, INJECT_HEAD), &rows);
     for i in &ex.injects {
         let _ = writeln!(o, "**{} {}**\n", i.id, i.title);
         if !i.description.is_empty() {
@@ -218,34 +188,9 @@ fn chains(o: &mut String, l: Lang, ex: &ExerciseRecord) {
     let rows: Vec<Vec<String>> = ex
         .chains
         .iter()
-        .map(|ch| {
-            vec![
-                ch.id.clone(),
-                ch.title.clone(),
-                ch.condition.clone(),
-                format!("{}", ch.probability),
-                format!("{} s", ch.delay_s),
-                ch.threshold_s
-                    .map_or_else(|| t(l, "never").to_owned(), when),
-                draw_label(l, ch.drawn).to_owned(),
-                ch.fired_s.map_or_else(|| "—".to_owned(), when),
-                ch.effects.join("; "),
-            ]
-        })
+        .map(|ch| chain_cells(l, ch).to_vec())
         .collect();
-    let head = [
-        "id",
-        "title",
-        "condition",
-        "probability",
-        "delay",
-        "threshold_at",
-        "draw",
-        "fired",
-        "effects",
-    ]
-    .map(|k| t(l, k));
-    table(o, &head, &rows);
+    table(o, &head(l, CHAIN_HEAD), &rows);
 }
 
 fn objectives(o: &mut String, l: Lang, ex: &ExerciseRecord) {
@@ -289,17 +234,7 @@ fn objectives(o: &mut String, l: Lang, ex: &ExerciseRecord) {
             ]);
         }
     }
-    table(
-        o,
-        &[
-            t(l, "objective"),
-            t(l, "critical_task"),
-            t(l, "target"),
-            t(l, "rating"),
-            t(l, "evidence"),
-        ],
-        &rows,
-    );
+    table(o, &head(l, OBJECTIVE_HEAD), &rows);
 }
 
 fn findings(o: &mut String, l: Lang, list: &[Finding], empty_key: &'static str) {

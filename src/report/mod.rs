@@ -11,6 +11,7 @@ pub mod html;
 pub mod i18n;
 pub mod markdown;
 pub mod svg;
+pub mod tables;
 
 use std::path::{Path, PathBuf};
 
