@@ -55,7 +55,7 @@ pub struct View {
 
 impl View {
     /// Screen position of world point `p` in a canvas at `rect`.
-    pub fn to_screen(&self, rect: Rect, spec: &GridSpec, p: [f64; 2]) -> Pos2 {
+    pub fn to_screen(self, rect: Rect, spec: &GridSpec, p: [f64; 2]) -> Pos2 {
         rect.min
             + self.offset
             + Vec2::new(
@@ -65,7 +65,7 @@ impl View {
     }
 
     /// World point under screen position `s`.
-    pub fn to_world(&self, rect: Rect, spec: &GridSpec, s: Pos2) -> [f64; 2] {
+    pub fn to_world(self, rect: Rect, spec: &GridSpec, s: Pos2) -> [f64; 2] {
         let cell = (s - rect.min - self.offset) / self.zoom;
         [
             spec.origin[0] + f64::from(cell.x) * spec.cell_size,
@@ -120,7 +120,7 @@ pub enum Event {
     Selected(usize),
 }
 
-fn nearest_site(c: &Canvas<'_>, view: &View, rect: Rect, s: Pos2, max_px: f32) -> Option<usize> {
+fn nearest_site(c: &Canvas<'_>, view: View, rect: Rect, s: Pos2, max_px: f32) -> Option<usize> {
     c.layout
         .pos
         .iter()
@@ -146,13 +146,13 @@ pub fn show(
     drag: &mut Option<usize>,
     c: &Canvas<'_>,
 ) -> Option<Event> {
-    let response = ui.interact(rect, egui::Id::new(c.id), Sense::click_and_drag());
+    let response = ui.interact(rect, ui.make_persistent_id(c.id), Sense::click_and_drag());
     view.fit(rect, &c.spec);
     let mut event = None;
     let pointer = response.interact_pointer_pos();
     if response.drag_started() && c.editable {
         let origin = ui.input(|i| i.pointer.press_origin());
-        *drag = origin.and_then(|o| nearest_site(c, view, rect, o, 14.0));
+        *drag = origin.and_then(|o| nearest_site(c, *view, rect, o, 14.0));
     }
     if response.dragged() {
         match (*drag, pointer) {
@@ -172,7 +172,7 @@ pub fn show(
         event = Some(Event::Released(i, clamp_to(&c.spec, p)));
     }
     if response.clicked()
-        && let Some(i) = pointer.and_then(|p| nearest_site(c, view, rect, p, 14.0))
+        && let Some(i) = pointer.and_then(|p| nearest_site(c, *view, rect, p, 14.0))
     {
         event = Some(Event::Selected(i));
     }

@@ -8,6 +8,8 @@
 pub mod canvas;
 pub mod compare;
 pub mod layout;
+#[cfg(test)]
+mod tests;
 pub mod worker;
 
 use std::path::PathBuf;
