@@ -45,12 +45,13 @@ pub fn iso_rgba(minutes: &[f32]) -> Vec<u8> {
 }
 
 /// Shared view of the canvases: screen pixels per cell and the grid's top-left corner
-/// relative to the canvas's top-left.
+/// relative to the canvas's top-left. The whole grid is fitted again whenever the
+/// canvas size changes (window resized, side-by-side view toggled).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct View {
     zoom: f32,
     offset: Vec2,
-    fitted: bool,
+    fitted_for: Vec2,
 }
 
 impl View {
@@ -75,10 +76,13 @@ impl View {
 
     fn fit(&mut self, rect: Rect, spec: &GridSpec) {
         let size = Vec2::new(spec.width as f32, spec.height as f32);
-        if !self.fitted && rect.width() > 0.0 && rect.height() > 0.0 {
+        if (rect.size() - self.fitted_for).length() > 1.0
+            && rect.width() > 0.0
+            && rect.height() > 0.0
+        {
             self.zoom = (rect.width() / size.x).min(rect.height() / size.y);
             self.offset = (rect.size() - size * self.zoom) / 2.0;
-            self.fitted = true;
+            self.fitted_for = rect.size();
         }
     }
 }
@@ -231,28 +235,52 @@ fn draw(ui: &egui::Ui, rect: Rect, view: &View, c: &Canvas<'_>, dragging: Option
             );
         }
     }
+    let mut placed: Vec<Rect> = Vec::new();
     for (i, (s, p)) in c.sites.iter().zip(&c.layout.pos).enumerate() {
         let at = to_screen(*p);
         if Some(i) == c.selected || Some(i) == dragging {
             painter.circle_stroke(at, 13.0, Stroke::new(3.0, Color32::YELLOW));
         }
         site_symbol(&painter, at, s.kind);
-        painter.text(
-            at + Vec2::new(10.0, -10.0),
-            egui::Align2::LEFT_BOTTOM,
-            &s.label,
+        placed.push(Rect::from_center_size(at, Vec2::splat(16.0)));
+    }
+    // Labels after all symbols, each at the first free spot around its site.
+    for (s, p) in c.sites.iter().zip(&c.layout.pos) {
+        let galley = painter.layout_no_wrap(
+            s.label.clone(),
             egui::FontId::proportional(13.0),
             Color32::WHITE,
         );
+        let at = to_screen(*p);
+        let sz = galley.size();
+        let spots = [
+            at + Vec2::new(11.0, -sz.y / 2.0),
+            at + Vec2::new(-11.0 - sz.x, -sz.y / 2.0),
+            at + Vec2::new(-sz.x / 2.0, -11.0 - sz.y),
+            at + Vec2::new(-sz.x / 2.0, 11.0),
+            at + Vec2::new(11.0, -11.0 - sz.y),
+            at + Vec2::new(11.0, 11.0),
+            at + Vec2::new(-11.0 - sz.x, -11.0 - sz.y),
+            at + Vec2::new(-11.0 - sz.x, 11.0),
+        ];
+        let free = |r: &Rect| rect.contains_rect(*r) && !placed.iter().any(|q| q.intersects(*r));
+        let spot = spots
+            .iter()
+            .map(|o| Rect::from_min_size(*o, sz).expand(1.0))
+            .find(free)
+            .unwrap_or_else(|| Rect::from_min_size(spots[0], sz));
+        painter.rect_filled(spot, 3.0, Color32::from_black_alpha(150));
+        painter.galley(spot.min + Vec2::splat(1.0), galley, Color32::WHITE);
+        placed.push(spot);
     }
-    painter.text(
-        rect.min + Vec2::new(8.0, 6.0),
-        egui::Align2::LEFT_TOP,
-        c.title,
+    let title = painter.layout_no_wrap(
+        c.title.to_owned(),
         egui::FontId::proportional(16.0),
         Color32::WHITE,
     );
-    legend(&painter, rect);
+    let title_rect = Rect::from_min_size(rect.min + Vec2::new(6.0, 4.0), title.size()).expand(3.0);
+    painter.rect_filled(title_rect, 3.0, Color32::from_black_alpha(170));
+    painter.galley(rect.min + Vec2::new(6.0, 4.0), title, Color32::WHITE);
 }
 
 /// Symbols: base = red square, depot = blue diamond, shelter = green triangle.
@@ -295,23 +323,28 @@ fn site_symbol(painter: &egui::Painter, at: Pos2, kind: SiteKind) {
     }
 }
 
-fn legend(painter: &egui::Painter, rect: Rect) {
-    let font = egui::FontId::proportional(12.0);
-    let row_h = 16.0;
-    let rows = BANDS.len() + 4;
-    let top = rect.left_bottom() + Vec2::new(8.0, -8.0 - row_h * rows as f32 - 6.0);
-    let bg = Rect::from_min_size(top, Vec2::new(190.0, row_h * rows as f32 + 6.0));
-    painter.rect_filled(bg, 4.0, Color32::from_black_alpha(170));
-    let mut y = top.y + 4.0;
-    let x = top.x + 6.0;
+/// The map legend (drawn in the side panel so it never hides a site).
+pub fn legend(ui: &mut egui::Ui) {
+    let font = egui::FontId::proportional(13.0);
+    let row_h = 18.0;
+    let rows = BANDS.len() + 2;
+    let (bg, _) = ui.allocate_exact_size(
+        Vec2::new(ui.available_width().min(440.0), row_h * rows as f32 + 8.0),
+        Sense::hover(),
+    );
+    let painter = ui.painter_at(bg);
+    painter.rect_filled(bg, 4.0, Color32::from_gray(40));
+    let mut y = bg.top() + 4.0;
+    let x = bg.left() + 6.0;
     painter.text(
         Pos2::new(x, y),
         egui::Align2::LEFT_TOP,
-        "Travel time from nearest base",
+        "Travel time from the nearest base (roads and area)",
         font.clone(),
         Color32::WHITE,
     );
     y += row_h;
+    let top = y;
     for (label, [r, g, b]) in BANDS {
         painter.rect_filled(
             Rect::from_min_size(Pos2::new(x, y + 2.0), Vec2::new(22.0, 10.0)),
@@ -327,12 +360,26 @@ fn legend(painter: &egui::Painter, rect: Rect) {
         );
         y += row_h;
     }
+    painter.line_segment(
+        [Pos2::new(x, y + 7.0), Pos2::new(x + 22.0, y + 7.0)],
+        Stroke::new(2.5, Color32::from_gray(150)),
+    );
+    painter.text(
+        Pos2::new(x + 30.0, y),
+        egui::Align2::LEFT_TOP,
+        "No road link to a base",
+        font.clone(),
+        Color32::WHITE,
+    );
+    // Second column: symbols.
+    let x = x + 200.0;
+    let mut y = top;
     for (kind, label) in [
         (SiteKind::Base, "Base (drag to move)"),
         (SiteKind::Depot, "Depot"),
         (SiteKind::Shelter, "Shelter"),
     ] {
-        site_symbol(painter, Pos2::new(x + 11.0, y + 7.0), kind);
+        site_symbol(&painter, Pos2::new(x + 11.0, y + 7.0), kind);
         painter.text(
             Pos2::new(x + 30.0, y),
             egui::Align2::LEFT_TOP,
@@ -351,7 +398,7 @@ fn legend(painter: &egui::Painter, rect: Rect) {
     painter.text(
         Pos2::new(x + 30.0, y),
         egui::Align2::LEFT_TOP,
-        "People (area ∝ number)",
+        "People (circle area ∝ number)",
         font,
         Color32::WHITE,
     );

@@ -341,16 +341,6 @@ impl Planner {
                 self.vehicle
             ));
         }
-        ui.separator();
-        if let Some(an) = &self.b.analysis {
-            ui.strong("Layout B (editing)");
-            match &an.coverage {
-                Ok(cov) => compare::site_table(ui, "planner_sites_b", &self.sites, cov),
-                Err(e) => {
-                    ui.colored_label(egui::Color32::LIGHT_RED, e);
-                }
-            }
-        }
         if let (Some(a), Some(b)) = (
             self.a.as_ref().and_then(|a| a.analysis.as_ref()),
             self.b.analysis.as_ref(),
@@ -359,6 +349,18 @@ impl Planner {
             ui.separator();
             ui.strong("Layout A vs layout B");
             compare::diff_table(ui, &compare::metrics(ca), &compare::metrics(cb));
+        }
+        ui.separator();
+        canvas::legend(ui);
+        ui.separator();
+        if let Some(an) = &self.b.analysis {
+            ui.strong("Layout B (editing): coverage per site");
+            match &an.coverage {
+                Ok(cov) => compare::site_table(ui, "planner_sites_b", &self.sites, cov),
+                Err(e) => {
+                    ui.colored_label(egui::Color32::LIGHT_RED, e);
+                }
+            }
         }
         ui.separator();
         ui.strong("Export layout B as a scenario file");
