@@ -223,3 +223,65 @@ pub fn analyse(
     out.coverage = Ok(cov);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::planner::layout::{layout_of, sites};
+
+    /// The snapshot route (fresh build of the layout + restore of the original run at
+    /// t) must give exactly the coverage of the direct route (`drillsim plan coverage
+    /// --at-s`: run the scenario to t, then analyse) when no site moved: same road
+    /// times bit for bit. With the levee-breach flood of minute 60, a fire engine is
+    /// never faster than free flow, so no count may exceed the free-flow one, and the
+    /// flood must slow at least one road node (else the hazard did not reach the
+    /// analysis).
+    #[test]
+    fn hazard_snapshot_route_matches_the_direct_run() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scenarios/flood_levee_breach.ron"
+        );
+        let loaded = drillsim_engine::scenario::load(std::path::Path::new(path)).unwrap();
+        let s = sites(&loaded);
+        let request = |hazard| Request {
+            slot: Slot::B,
+            generation: 1,
+            layout: layout_of(&loaded, &s),
+            hazard,
+        };
+        let h = HazardAt {
+            t_s: 3600.0,
+            vehicle: "fire_engine".to_owned(),
+        };
+        let mut cache = None;
+        let with = analyse(&loaded, &s, request(Some(h)), &mut cache);
+        let free = analyse(&loaded, &s, request(None), &mut cache);
+        let with = with.coverage.unwrap();
+        let free = free.coverage.unwrap();
+        let mut sim = Simulation::from_scenario(loaded.clone(), RunConfig::default()).unwrap();
+        sim.run_until(3600.0);
+        let direct = coverage(&sim, &MINUTES, HORIZON_S, Some("fire_engine"));
+        assert_eq!(with.bases_people_within, direct.bases_people_within);
+        assert_eq!(with.node_time_s.len(), direct.node_time_s.len());
+        assert!(
+            with.node_time_s
+                .iter()
+                .zip(&direct.node_time_s)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
+        for (w, f) in with
+            .bases_people_within
+            .iter()
+            .zip(&free.bases_people_within)
+        {
+            assert!(w <= f, "{w} > {f}");
+        }
+        assert!(
+            with.node_time_s
+                .iter()
+                .zip(&free.node_time_s)
+                .any(|(w, f)| w > f)
+        );
+    }
+}
