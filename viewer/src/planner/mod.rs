@@ -322,24 +322,44 @@ impl Planner {
         });
         ui.horizontal(|ui| {
             let mut changed = ui.checkbox(&mut self.hazard, "Hazards at minute").changed();
-            changed |= ui
-                .add_enabled(
-                    self.hazard,
-                    egui::DragValue::new(&mut self.hazard_min)
-                        .range(0.0..=10_000.0)
-                        .speed(1.0),
-                )
-                .lost_focus();
+            let r = ui.add_enabled(
+                self.hazard,
+                egui::DragValue::new(&mut self.hazard_min)
+                    .range(0.0..=10_000.0)
+                    .speed(1.0),
+            );
+            // Each new time reruns the scenario up to it: only when the value is set.
+            changed |= r.drag_stopped() || r.lost_focus();
             if changed {
                 self.request(Slot::B);
                 self.request(Slot::A);
             }
         });
         if self.hazard {
-            ui.label(format!(
-                "Travel times of a {} through the hazards of that minute.",
-                self.vehicle
-            ));
+            ui.label("Travel times of a fire engine through the hazards of that minute.");
+        }
+        if let Some(i) = self.selected {
+            ui.separator();
+            let s = &self.sites[i];
+            ui.strong(format!("{} ({})", s.label, s.kind.name()));
+            let (x0, x1) = (
+                self.spec.origin[0],
+                self.spec.origin[0] + self.spec.extent_x(),
+            );
+            let (y0, y1) = (self.spec.origin[1], self.spec.y_max());
+            let p = &mut self.b.layout.pos[i];
+            let mut set = false;
+            ui.horizontal(|ui| {
+                ui.label("East, m");
+                let r = ui.add(egui::DragValue::new(&mut p[0]).range(x0..=x1).speed(10.0));
+                set |= r.drag_stopped() || r.lost_focus();
+                ui.label("North, m");
+                let r = ui.add(egui::DragValue::new(&mut p[1]).range(y0..=y1).speed(10.0));
+                set |= r.drag_stopped() || r.lost_focus();
+            });
+            if set {
+                self.request(Slot::B);
+            }
         }
         if let (Some(a), Some(b)) = (
             self.a.as_ref().and_then(|a| a.analysis.as_ref()),

@@ -189,6 +189,26 @@ fn exported_scenario_loads_with_the_moved_base() {
     assert_eq!(back.text.lines().count(), loaded.text.lines().count());
 }
 
+/// The town has no hazards: with the option on, the analysis must carry the hazard
+/// time and use the vehicle's costs, which can only be slower than free flow.
+#[test]
+fn hazard_option_recomputes_at_the_chosen_minute() {
+    let (_, mut h) = town();
+    settle(&mut h, "first analysis", |p| p.analyses().0.is_some());
+    assert!(h.state().analyses().0.unwrap().hazard.is_none());
+    h.get_by_label("Free-flow travel times (no hazards)");
+    h.get_by_label("Hazards at minute").click();
+    settle(&mut h, "hazard analysis", |p| {
+        p.analyses().0.unwrap().hazard.is_some()
+    });
+    let an = h.state().analyses().0.unwrap();
+    assert_eq!(an.hazard.as_ref().unwrap().t_s, 3600.0);
+    for (w, f) in within_b(h.state()).iter().zip([10.0, 1010.0, 1010.0]) {
+        assert!(*w <= f);
+    }
+    h.get_by_label("Travel times through the hazards at minute 60");
+}
+
 #[test]
 fn top_bar_switches_to_planner_mode() {
     let path = concat!(
