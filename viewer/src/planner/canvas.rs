@@ -52,6 +52,9 @@ pub struct View {
     zoom: f32,
     offset: Vec2,
     fitted_for: Vec2,
+    /// Offset and pointer position when a pan began (pans follow the pointer exactly,
+    /// including the few pixels egui needs before it calls a press a drag).
+    pan_from: Option<(Vec2, Pos2)>,
 }
 
 impl View {
@@ -154,20 +157,27 @@ pub fn show(
     view.fit(rect, &c.spec);
     let mut event = None;
     let pointer = response.interact_pointer_pos();
-    if response.drag_started() && c.editable {
+    if response.drag_started() {
         let origin = ui.input(|i| i.pointer.press_origin());
-        *drag = origin.and_then(|o| nearest_site(c, *view, rect, o, 14.0));
+        *drag = origin
+            .filter(|_| c.editable)
+            .and_then(|o| nearest_site(c, *view, rect, o, 14.0));
+        view.pan_from = origin.filter(|_| drag.is_none()).map(|o| (view.offset, o));
     }
     if response.dragged() {
-        match (*drag, pointer) {
-            (Some(i), Some(p)) => {
+        match (*drag, pointer, view.pan_from) {
+            (Some(i), Some(p), _) => {
                 event = Some(Event::Moving(
                     i,
                     clamp_to(&c.spec, view.to_world(rect, &c.spec, p)),
                 ));
             }
+            (None, Some(p), Some((offset, origin))) => view.offset = offset + (p - origin),
             _ => view.offset += response.drag_delta(),
         }
+    }
+    if response.drag_stopped() {
+        view.pan_from = None;
     }
     if response.drag_stopped()
         && let Some(i) = drag.take()

@@ -125,6 +125,7 @@ pub struct Planner {
     vehicle: String,
     export_path: String,
     status: String,
+    last_rect_a: Option<Rect>,
     last_rect_b: Option<Rect>,
 }
 
@@ -164,6 +165,7 @@ impl Planner {
             vehicle: "fire_engine".to_owned(),
             export_path,
             status: String::new(),
+            last_rect_a: None,
             last_rect_b: None,
         }
     }
@@ -461,6 +463,7 @@ impl Planner {
             selected: self.selected,
         };
         let event = canvas::show(ui, rect_b, &mut self.view, &mut self.drag, &c);
+        self.last_rect_a = rect_a;
         self.last_rect_b = Some(rect_b);
         match event {
             Some(Event::Moving(i, p)) => {
@@ -497,6 +500,16 @@ impl Planner {
     pub fn screen_b(&self, p: [f64; 2]) -> egui::Pos2 {
         self.view
             .to_screen(self.last_rect_b.unwrap(), &self.spec, p)
+    }
+
+    /// Screen position of world point `p` on the layout-A canvas (when shown).
+    pub fn screen_a(&self, p: [f64; 2]) -> Option<egui::Pos2> {
+        Some(self.view.to_screen(self.last_rect_a?, &self.spec, p))
+    }
+
+    /// Position of site `i` in layout A, m.
+    pub fn pos_a(&self, i: usize) -> [f64; 2] {
+        self.a.as_ref().unwrap().layout.pos[i]
     }
 
     /// Latest analysis of B and of A.

@@ -164,6 +164,40 @@ fn compare_table_shows_both_layouts() {
     assert!(h.query_all_by_label("+0").count() >= 1);
 }
 
+/// Side by side, both canvases share one view: a drag on layout A (read-only) pans
+/// both maps by the same amount and moves no site, even when it starts on a base.
+#[test]
+fn compare_view_pans_both_maps_and_keeps_a_fixed() {
+    let (_, mut h) = town();
+    settle(&mut h, "first analysis", |p| p.analyses().0.is_some());
+    h.get_by_label("Save as layout A").click();
+    settle(&mut h, "layout A", |p| p.analyses().1.is_some());
+    h.get_by_label("Compare A and B").click();
+    h.run_steps(3);
+    let base = h.state().site("base");
+    let on_base_a = h.state().screen_a(h.state().pos_a(base)).unwrap();
+    let pt = [5000.0, 1000.0];
+    let (a0, b0) = (h.state().screen_a(pt).unwrap(), h.state().screen_b(pt));
+    // The two canvases show the same window: the point sits at the same place in each.
+    let rect_shift = b0 - a0;
+    assert!(
+        rect_shift.y.abs() < 1e-3 && rect_shift.x > 100.0,
+        "{rect_shift:?}"
+    );
+    drag(&mut h, on_base_a, on_base_a + egui::vec2(0.0, 60.0));
+    let (a1, b1) = (h.state().screen_a(pt).unwrap(), h.state().screen_b(pt));
+    assert!(
+        ((a1 - a0) - egui::vec2(0.0, 60.0)).length() < 1.0,
+        "{a0:?} → {a1:?}"
+    );
+    assert!(
+        ((b1 - b0) - egui::vec2(0.0, 60.0)).length() < 1.0,
+        "{b0:?} → {b1:?}"
+    );
+    assert_eq!(h.state().pos_a(base), [500.0, 500.0]);
+    assert_eq!(h.state().pos_b(base), [500.0, 500.0]);
+}
+
 #[test]
 fn exported_scenario_loads_with_the_moved_base() {
     let (loaded, mut h) = town();
