@@ -84,16 +84,20 @@ struct LayoutState {
     iso: Option<TextureHandle>,
     iso_stale: bool,
     requested: u64,
+    /// Results of requests up to this generation belong to an earlier layout in this
+    /// slot (a layout A saved before) and are ignored.
+    since: u64,
 }
 
 impl LayoutState {
-    fn new(layout: Layout) -> Self {
+    fn new(layout: Layout, since: u64) -> Self {
         Self {
             layout,
             analysis: None,
             iso: None,
             iso_stale: false,
             requested: 0,
+            since,
         }
     }
 
@@ -136,7 +140,7 @@ impl Planner {
     /// A planner for `loaded` on the grid `spec` with hillshade `rgba`.
     pub fn new(loaded: Arc<LoadedScenario>, spec: GridSpec, rgba: Vec<u8>) -> Self {
         let sites = layout::sites(&loaded);
-        let b = LayoutState::new(layout::layout_of(&loaded, &sites));
+        let b = LayoutState::new(layout::layout_of(&loaded, &sites), 0);
         let stem = std::path::Path::new(&loaded.file)
             .file_stem()
             .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
@@ -206,6 +210,7 @@ impl Planner {
                 Slot::B => Some(&mut self.b),
             };
             if let Some(s) = state
+                && an.generation > s.since
                 && s.analysis
                     .as_ref()
                     .is_none_or(|x| x.generation < an.generation)
@@ -218,7 +223,7 @@ impl Planner {
 
     /// Saves layout B as layout A.
     fn save_a(&mut self) {
-        self.a = Some(LayoutState::new(self.b.layout.clone()));
+        self.a = Some(LayoutState::new(self.b.layout.clone(), self.generation));
         // Analysed on its own (not copied from B), so A never shows numbers of a B
         // layout that was still being computed.
         self.request(Slot::A);
