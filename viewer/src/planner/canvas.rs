@@ -55,6 +55,9 @@ pub struct View {
     /// Offset and pointer position when a pan began (pans follow the pointer exactly,
     /// including the few pixels egui needs before it calls a press a drag).
     pan_from: Option<(Vec2, Pos2)>,
+    /// Site symbol minus pointer at the start of a site drag (the site does not jump
+    /// to the pointer when grabbed off-centre).
+    grab: Vec2,
 }
 
 impl View {
@@ -106,6 +109,8 @@ pub struct Canvas<'a> {
     pub geometry: Option<&'a Geometry>,
     /// Seconds from the nearest base per road node.
     pub node_time_s: &'a [f64],
+    /// Minutes from the nearest base per cell (empty while unknown).
+    pub minutes: &'a [f32],
     /// Sites.
     pub sites: &'a [Site],
     /// Their positions.
@@ -163,13 +168,17 @@ pub fn show(
             .filter(|_| c.editable)
             .and_then(|o| nearest_site(c, *view, rect, o, 14.0));
         view.pan_from = origin.filter(|_| drag.is_none()).map(|o| (view.offset, o));
+        view.grab = match (*drag, origin) {
+            (Some(i), Some(o)) => view.to_screen(rect, &c.spec, c.layout.pos[i]) - o,
+            _ => Vec2::ZERO,
+        };
     }
     if response.dragged() {
         match (*drag, pointer, view.pan_from) {
             (Some(i), Some(p), _) => {
                 event = Some(Event::Moving(
                     i,
-                    clamp_to(&c.spec, view.to_world(rect, &c.spec, p)),
+                    clamp_to(&c.spec, view.to_world(rect, &c.spec, p + view.grab)),
                 ));
             }
             (None, Some(p), Some((offset, origin))) => view.offset = offset + (p - origin),
@@ -182,7 +191,9 @@ pub fn show(
     if response.drag_stopped()
         && let Some(i) = drag.take()
     {
-        let p = pointer.map_or(c.layout.pos[i], |p| view.to_world(rect, &c.spec, p));
+        let p = pointer.map_or(c.layout.pos[i], |p| {
+            view.to_world(rect, &c.spec, p + view.grab)
+        });
         event = Some(Event::Released(i, clamp_to(&c.spec, p)));
     }
     if response.clicked()
@@ -202,13 +213,24 @@ pub fn show(
     draw(ui, rect, view, c, *drag);
     if let Some(p) = response.hover_pos() {
         let [x, y] = view.to_world(rect, &c.spec, p);
-        ui.painter_at(rect).text(
-            rect.right_bottom() + Vec2::new(-8.0, -8.0),
-            egui::Align2::RIGHT_BOTTOM,
-            format!("E {x:.0} m  N {y:.0} m"),
-            egui::FontId::monospace(12.0),
-            Color32::WHITE,
+        let minutes = c
+            .spec
+            .cell_at(x, y)
+            .and_then(|(col, row)| c.minutes.get(c.spec.index(col, row)))
+            .filter(|m| m.is_finite());
+        let text = match minutes {
+            Some(m) => format!("E {x:.0} m  N {y:.0} m  ·  {m:.1} min"),
+            None => format!("E {x:.0} m  N {y:.0} m"),
+        };
+        let painter = ui.painter_at(rect);
+        let galley = painter.layout_no_wrap(text, egui::FontId::monospace(12.0), Color32::WHITE);
+        let at = rect.right_bottom() - galley.size() - Vec2::splat(8.0);
+        painter.rect_filled(
+            Rect::from_min_size(at, galley.size()).expand(3.0),
+            3.0,
+            Color32::from_black_alpha(170),
         );
+        painter.galley(at, galley, Color32::WHITE);
     }
     event
 }

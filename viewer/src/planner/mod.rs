@@ -434,6 +434,7 @@ impl Planner {
                 node_time_s: an
                     .and_then(|x| x.coverage.as_ref().ok())
                     .map_or(empty, |c| &c.node_time_s),
+                minutes: an.map_or(&[], |x| &x.minutes),
                 sites: &self.sites,
                 layout: &a.layout,
                 editable: false,
@@ -462,6 +463,7 @@ impl Planner {
             node_time_s: an
                 .and_then(|x| x.coverage.as_ref().ok())
                 .map_or(empty, |c| &c.node_time_s),
+            minutes: an.map_or(&[], |x| &x.minutes),
             sites: &self.sites,
             layout: &self.b.layout,
             editable: true,

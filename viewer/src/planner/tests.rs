@@ -122,6 +122,24 @@ fn dragging_the_base_onto_the_cluster_raises_5_min_coverage() {
     assert_eq!(h.query_all_by_label("1000").count(), 2);
 }
 
+/// A site grabbed 8 px right of its centre keeps that offset: dropped 8 px right of
+/// the target, it lands on the target (8 px ≈ 80 m here, far above the tolerance).
+#[test]
+fn a_site_grabbed_off_centre_does_not_jump() {
+    let (_, mut h) = town();
+    settle(&mut h, "first analysis", |p| p.analyses().0.is_some());
+    let base = h.state().site("base");
+    let off = egui::vec2(8.0, 0.0);
+    let from = h.state().screen_b(h.state().pos_b(base)) + off;
+    let to = h.state().screen_b([5500.0, 1500.0]) + off;
+    drag(&mut h, from, to);
+    let p = h.state().pos_b(base);
+    assert!(
+        (p[0] - 5500.0).abs() < 30.0 && (p[1] - 1500.0).abs() < 30.0,
+        "{p:?}"
+    );
+}
+
 #[test]
 fn dragging_empty_ground_pans_and_moves_no_site() {
     let (_, mut h) = town();
