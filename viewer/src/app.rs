@@ -33,6 +33,8 @@ pub struct Loaded {
     /// Event log.
     pub events: EventLogPanel,
     forces: ForcesPanel,
+    /// Live / planner mode and the planner.
+    pub planner: crate::planner::PlannerMode,
 }
 
 impl ViewerApp {
@@ -52,6 +54,7 @@ impl ViewerApp {
         let title = sim.scenario().scenario.meta.name.clone();
         let spec = sim.terrain().spec;
         let rgba = terrain_rgba(&sim.terrain().elevation);
+        let planner = crate::planner::PlannerMode::new(sim.scenario().clone());
         Self {
             title,
             state: Ok(Loaded {
@@ -64,6 +67,7 @@ impl ViewerApp {
                 injects: InjectsPanel::default(),
                 events: EventLogPanel::default(),
                 forces: ForcesPanel,
+                planner,
             }),
         }
     }
@@ -121,6 +125,8 @@ impl ViewerApp {
             ui.horizontal(|ui| {
                 ui.strong(&self.title);
                 ui.separator();
+                loaded.planner.switch_ui(ui);
+                ui.separator();
                 commands.extend(loaded.role.ui(ui, &frame));
                 ui.separator();
                 ui.label(format!(
@@ -130,6 +136,12 @@ impl ViewerApp {
             });
             commands.extend(loaded.time_bar.ui(ui, &frame));
         });
+        if loaded.planner.show(ui, loaded.spec, &loaded.rgba) {
+            for c in commands {
+                loaded.sim.send(c);
+            }
+            return;
+        }
         egui::Panel::right("side").show(ui, |ui| {
             egui::ScrollArea::vertical().id_salt("side").show(ui, |ui| {
                 egui::CollapsingHeader::new("Injects (MSEL)")

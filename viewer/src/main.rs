@@ -9,6 +9,7 @@ mod fonts;
 mod layers;
 mod map;
 mod panels;
+mod planner;
 mod sim_thread;
 #[cfg(test)]
 mod ui_tests;
