@@ -47,7 +47,9 @@ pub struct Loaded {
 }
 
 impl ViewerApp {
-    /// Opens `scenario`; errors are shown in the window.
+    /// Opens `scenario`; errors are shown in the window (the shell opens through
+    /// `Shell::open`, which shows them on the start screen).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn open(scenario: &Path) -> Self {
         match Simulation::from_file(scenario, RunConfig::default()) {
             Ok(sim) => Self::with_sim(sim),
@@ -167,17 +169,23 @@ impl ViewerApp {
                     .id_salt("events")
                     .default_open(true)
                     .show(ui, |ui| loaded.events.ui(ui, &frame));
-                egui::CollapsingHeader::new(tr("Bookmarks"))
-                    .id_salt("bookmarks")
-                    .default_open(true)
-                    .show(ui, |ui| commands.extend(loaded.bookmarks.ui(ui, &frame)));
             });
         });
         if loaded.charts_open {
             egui::Panel::bottom("charts")
                 .resizable(true)
                 .default_size(200.0)
-                .show(ui, |ui| loaded.charts.ui(ui, &frame));
+                .show(ui, |ui| {
+                    egui::Panel::right("bookmarks")
+                        .default_size(280.0)
+                        .show(ui, |ui| {
+                            ui.strong(tr("Bookmarks"));
+                            egui::ScrollArea::vertical()
+                                .id_salt("bookmarks")
+                                .show(ui, |ui| commands.extend(loaded.bookmarks.ui(ui, &frame)));
+                        });
+                    loaded.charts.ui(ui, &frame);
+                });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             loaded.map_rect = Some(ui.max_rect());

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use egui::{ColorImage, Rect};
+use egui::{Color32, ColorImage, Rect};
 
 /// `<scenario-stem>_t<seconds>.png`.
 pub fn default_name(scenario: &Path, t_s: f64) -> String {
@@ -45,7 +45,7 @@ pub fn write_png(path: &Path, image: &ColorImage) -> Result<(), String> {
         let rgba: Vec<u8> = image
             .pixels
             .iter()
-            .flat_map(|c| c.to_srgba_unmultiplied())
+            .flat_map(Color32::to_srgba_unmultiplied)
             .collect();
         writer.write_image_data(&rgba).map_err(|e| e.to_string())?;
         writer.finish().map_err(|e| e.to_string())?;
@@ -103,7 +103,7 @@ impl Exporter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use egui::{Color32, pos2};
+    use egui::pos2;
 
     #[test]
     fn crop_and_write_a_synthetic_image() {

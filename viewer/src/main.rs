@@ -19,6 +19,8 @@ mod map;
 mod panels;
 mod settings;
 mod shell;
+#[cfg(test)]
+mod shell_tests;
 mod sim_thread;
 mod start;
 #[cfg(test)]

@@ -76,7 +76,10 @@ impl BookmarksPanel {
         let mut remove = None;
         for (i, m) in self.marks.iter().enumerate() {
             ui.horizontal(|ui| {
-                ui.monospace(super::clock(m.t_s));
+                let clock = super::clock(m.t_s);
+                if clock != m.name {
+                    ui.monospace(clock);
+                }
                 if ui.link(&m.name).clicked() {
                     out.push(Command::SeekTo(m.t_s));
                 }
