@@ -177,7 +177,7 @@ impl ViewerApp {
                 .default_size(200.0)
                 .show(ui, |ui| {
                     egui::Panel::right("bookmarks")
-                        .default_size(280.0)
+                        .default_size(220.0)
                         .show(ui, |ui| {
                             ui.strong(tr("Bookmarks"));
                             egui::ScrollArea::vertical()

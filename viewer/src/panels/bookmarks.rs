@@ -60,16 +60,14 @@ impl BookmarksPanel {
     /// Draws the panel; returns the seek asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) -> Vec<Command> {
         let mut out = Vec::new();
-        ui.horizontal(|ui| {
-            ui.add(
-                egui::TextEdit::singleline(&mut self.name)
-                    .hint_text(tr("bookmark name"))
-                    .desired_width(140.0),
-            );
-            if ui.button(tr("Bookmark this moment")).clicked() {
-                self.add(frame.t_s);
-            }
-        });
+        ui.add(
+            egui::TextEdit::singleline(&mut self.name)
+                .hint_text(tr("bookmark name"))
+                .desired_width(f32::INFINITY),
+        );
+        if ui.button(tr("Bookmark this moment")).clicked() {
+            self.add(frame.t_s);
+        }
         if self.marks.is_empty() {
             ui.weak(tr("No bookmarks yet."));
         }

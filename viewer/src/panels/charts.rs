@@ -109,7 +109,7 @@ pub fn lines(chart: Chart, h: &MetricsHistory) -> Vec<(&'static str, Color32, Ve
 impl ChartsPanel {
     /// Draws the tabs and the chart.
     pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for (chart, label) in CHARTS {
                 if ui
                     .selectable_label(self.chart == chart, tr(label))
