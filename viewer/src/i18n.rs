@@ -113,6 +113,10 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Ctrl+E: export the map as PNG", "Ctrl+E：导出地图为 PNG"),
     ("Home: back to T+0", "Home：回到 T+0"),
     ("Shipped scenarios", "内置情景"),
+    (
+        "Click a scenario to open it, or browse for a file:",
+        "点击情景即可打开，或浏览文件：",
+    ),
     ("Recent files", "最近的文件"),
     ("No recent files.", "没有最近的文件。"),
     (

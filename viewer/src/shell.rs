@@ -75,6 +75,7 @@ impl Shell {
                 entries: scan(&scenario_dirs()),
                 error: None,
                 message,
+                browse: false,
             },
             browser: None,
             exporter: Exporter::default(),
@@ -377,6 +378,9 @@ impl Shell {
                         open = Some(p);
                     }
                 });
+                if std::mem::take(&mut self.start.browse) {
+                    self.browser = Some(self.new_browser());
+                }
             }
         }
         if let Some(p) = open {

@@ -117,16 +117,25 @@ pub struct StartScreen {
     pub error: Option<(PathBuf, String)>,
     /// Problem with the saved state (e.g. a bad recent-files file).
     pub message: Option<String>,
+    /// "Open…" was clicked (the shell opens its file browser).
+    pub browse: bool,
 }
 
 impl StartScreen {
     /// Draws the screen; returns the file to open, if one was clicked.
-    pub fn ui(&self, ui: &mut egui::Ui, recent: &[PathBuf]) -> Option<PathBuf> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, recent: &[PathBuf]) -> Option<PathBuf> {
         let mut open = None;
+        let mut browse = false;
         egui::ScrollArea::vertical()
             .id_salt("start")
             .show(ui, |ui| {
                 ui.heading("drillsim");
+                ui.horizontal(|ui| {
+                    ui.label(tr("Click a scenario to open it, or browse for a file:"));
+                    if ui.button(tr("Open…")).clicked() {
+                        browse = true;
+                    }
+                });
                 if let Some((path, e)) = &self.error {
                     ui.group(|ui| {
                         ui.colored_label(
@@ -149,32 +158,36 @@ impl StartScreen {
                 if self.entries.is_empty() {
                     ui.weak(tr("No scenarios found (looked for scenarios/*.ron)."));
                 }
-                egui::Grid::new("scenarios")
-                    .striped(true)
-                    .num_columns(3)
-                    .show(ui, |ui| {
-                        for e in &self.entries {
-                            if ui
-                                .link(&e.name)
-                                .on_hover_text(e.path.display().to_string())
-                                .clicked()
-                            {
-                                open = Some(e.path.clone());
-                            }
-                            let kinds: Vec<&str> = e.hazards.iter().map(|k| tr(k)).collect();
-                            let kinds = if kinds.is_empty() {
-                                tr("no hazards").to_owned()
-                            } else {
-                                kinds.join(", ")
-                            };
-                            ui.weak(fill(tr("Hazards: {}"), &[&kinds]));
-                            match &e.error {
-                                Some(err) => ui.colored_label(egui::Color32::LIGHT_RED, err),
-                                None => ui.label(&e.description),
-                            };
-                            ui.end_row();
+                for e in &self.entries {
+                    ui.horizontal_wrapped(|ui| {
+                        let r = ui.link(egui::RichText::new(&e.name).size(15.0));
+                        if r.on_hover_text(e.path.display().to_string()).clicked() {
+                            open = Some(e.path.clone());
                         }
+                        let kinds: Vec<&str> = e.hazards.iter().map(|k| tr(k)).collect();
+                        let kinds = if kinds.is_empty() {
+                            tr("no hazards").to_owned()
+                        } else {
+                            kinds.join(", ")
+                        };
+                        ui.weak(fill(tr("Hazards: {}"), &[&kinds]));
                     });
+                    match &e.error {
+                        Some(err) => {
+                            ui.label(
+                                egui::RichText::new(err)
+                                    .monospace()
+                                    .color(egui::Color32::LIGHT_RED),
+                            );
+                        }
+                        None => {
+                            ui.add(
+                                egui::Label::new(egui::RichText::new(&e.description).weak()).wrap(),
+                            );
+                        }
+                    }
+                    ui.add_space(4.0);
+                }
                 ui.add_space(8.0);
                 ui.strong(tr("Recent files"));
                 if recent.is_empty() {
@@ -186,6 +199,7 @@ impl StartScreen {
                     }
                 }
             });
+        self.browse |= browse;
         open
     }
 }
