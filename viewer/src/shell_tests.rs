@@ -112,7 +112,7 @@ fn a_bad_scenario_shows_its_error_on_the_start_screen() {
     assert!(h.state().app.is_none());
     h.get_by_label("Could not open the scenario");
     let (_, e) = h.state().start.error.clone().unwrap();
-    assert!(e.contains("bad.ron:"), "{e}");
+    assert!(e.contains("bad.ron:2:"), "line and column of `nope`: {e}");
     assert!(h.state().recent.is_empty(), "a failed open is not recent");
 }
 
