@@ -53,6 +53,14 @@ pub fn write_png(path: &Path, image: &ColorImage) -> Result<(), String> {
     crate::settings::write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// `dir/stem_map.png` for `dir/stem.png`.
+pub fn map_copy_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "screenshot".into(), |s| s.to_string_lossy());
+    path.with_file_name(format!("{stem}_map.png"))
+}
+
 /// What to do with the next screenshot.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pending {
@@ -62,6 +70,8 @@ pub struct Pending {
     pub rect: Option<Rect>,
     /// Quit once written (`--screenshot`).
     pub quit: bool,
+    /// Also write this part of the same image there (`--screenshot`: the map alone).
+    pub map_copy: Option<(PathBuf, Rect)>,
 }
 
 /// A screenshot asked of egui and the slot its callback fills.
@@ -95,7 +105,13 @@ impl Exporter {
             Some(r) => crop(&img, r, ppp).ok_or_else(|| "the map is not visible".to_owned()),
             None => Ok((*img).clone()),
         }
-        .and_then(|cropped| write_png(&p.path, &cropped));
+        .and_then(|cropped| write_png(&p.path, &cropped))
+        .and_then(|()| match &p.map_copy {
+            Some((path, r)) => crop(&img, *r, ppp)
+                .ok_or_else(|| "the map is not visible".to_owned())
+                .and_then(|m| write_png(path, &m)),
+            None => Ok(()),
+        });
         Some((p, result))
     }
 }
@@ -150,6 +166,10 @@ mod tests {
             .path()
             .join(default_name(Path::new("a/flood.ron"), 5399.6));
         assert!(path.ends_with("flood_t5400.png"));
+        assert_eq!(
+            map_copy_path(Path::new("/t/shot.png")),
+            Path::new("/t/shot_map.png")
+        );
         write_png(&path, &img).unwrap();
         let decoder =
             png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));

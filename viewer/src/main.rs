@@ -3,7 +3,8 @@
 //! Without a scenario it opens on the start screen. `--at` opens the run at that
 //! simulated time, `--play` starts playing, `--lang` sets the UI language,
 //! `--screenshot` writes the window as PNG after N frames (default 30, counted once a
-//! seek has finished) and quits.
+//! seek has finished), and the map alone beside it as `<name>_map.png` (the map export's
+//! crop), then quits.
 //!
 //! The app struct only wires panels to an engine [`drillsim_engine::Simulation`], which
 //! runs on its own thread so the UI never stalls.

@@ -141,6 +141,7 @@ impl Shell {
                 path: out,
                 rect: l.map_rect,
                 quit: false,
+                map_copy: None,
             },
         );
     }
@@ -327,10 +328,16 @@ impl Shell {
             self.settled_frames += 1;
         }
         if self.settled_frames >= mode.frames {
+            let map_rect = self
+                .app
+                .as_ref()
+                .and_then(|a| a.loaded().ok())
+                .and_then(|l| l.map_rect);
             let p = Pending {
                 path: mode.path.clone(),
                 rect: None,
                 quit: true,
+                map_copy: map_rect.map(|r| (crate::export::map_copy_path(&mode.path), r)),
             };
             self.exporter.request(ctx, p);
         }

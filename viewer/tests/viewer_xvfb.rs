@@ -1,6 +1,7 @@
 //! The real viewer under Xvfb: starts `drillsim-viewer` on the flagship drill at T+1:30
 //! (`--at 5400 --play`), lets it draw, saves a screenshot (`--screenshot`) and checks it:
-//! window-sized, not blank, with flood water on the map.
+//! window-sized, not blank, with flood water on the map; and the map alone (the crop of
+//! the map export), mostly water.
 //!
 //! Needs `xvfb-run` (Debian: xvfb, xauth) and Mesa's software OpenGL (libgl1-mesa-dri);
 //! `.ci/run` installs them. Without them the test is skipped with a message, except when
@@ -105,6 +106,21 @@ fn real_viewer_under_xvfb_shows_the_flooded_flagship() {
         share > 0.05,
         "water on {:.1} % of the window",
         share * 100.0
+    );
+
+    // The map alone (the crop File ▸ Export map PNG uses): smaller than the window and
+    // mostly water (the plain between the levees is flooded at T+1:30).
+    let (mw, mh, map) = read_png(&dir.path().join("viewer_map.png"));
+    assert!(
+        mw < w && mh < h && mw >= 300 && mh >= 200,
+        "map {mw} × {mh}"
+    );
+    let map_px: Vec<&[u8]> = map.chunks_exact(4).collect();
+    let map_water = map_px.iter().filter(|p| is_water(p)).count() as f64 / map_px.len() as f64;
+    assert!(
+        map_water > 0.3,
+        "water on {:.1} % of the map",
+        map_water * 100.0
     );
 
     if std::env::var_os("DRILLSIM_UPDATE_SCREENSHOTS").is_some() {
