@@ -4,6 +4,7 @@
 
 pub mod bookmarks;
 pub mod charts;
+pub mod event_kinds;
 pub mod events;
 pub mod forces;
 pub mod injects;
