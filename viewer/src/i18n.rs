@@ -319,6 +319,27 @@ mod tests {
         assert!(missing.is_empty(), "untranslated: {missing:#?}");
     }
 
+    /// Strings passed to `tr` through constants (not caught by the literal scan).
+    #[test]
+    fn constant_labels_are_translated() {
+        use crate::panels::charts::{CHARTS, series};
+        let mut keys: Vec<&str> = crate::shell::SHORTCUTS.to_vec();
+        for (chart, label) in CHARTS {
+            keys.push(label);
+            keys.extend(series(chart).iter().map(|s| s.2));
+        }
+        keys.extend([
+            "flood",
+            "wildland fire",
+            "chemical release",
+            "chemical fire",
+        ]);
+        keys.extend(["Controller", "Player", "max"]);
+        for k in keys {
+            assert!(TABLE.iter().any(|(en, _)| *en == k), "untranslated: {k:?}");
+        }
+    }
+
     #[test]
     fn switching_language_translates() {
         set_lang(Lang::Zh);
