@@ -5,7 +5,10 @@ use std::path::Path;
 use drillsim_engine::output::terrain_rgba;
 use drillsim_engine::{RunConfig, Simulation};
 
+use crate::i18n::{fill, tr};
 use crate::map::MapPanel;
+use crate::panels::bookmarks::BookmarksPanel;
+use crate::panels::charts::ChartsPanel;
 use crate::panels::events::EventLogPanel;
 use crate::panels::forces::ForcesPanel;
 use crate::panels::injects::InjectsPanel;
@@ -35,10 +38,20 @@ pub struct Loaded {
     forces: ForcesPanel,
     /// Live / planner mode and the planner.
     pub planner: crate::planner::PlannerMode,
+    /// Bookmarks (the shell gives them their store).
+    pub bookmarks: BookmarksPanel,
+    /// Charts.
+    pub charts: ChartsPanel,
+    /// Show the charts panel.
+    pub charts_open: bool,
+    /// Where the map was drawn last frame, points (for PNG export).
+    pub map_rect: Option<egui::Rect>,
 }
 
 impl ViewerApp {
-    /// Opens `scenario`; errors are shown in the window.
+    /// Opens `scenario`; errors are shown in the window (the shell opens through
+    /// `Shell::open`, which shows them on the start screen).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn open(scenario: &Path) -> Self {
         match Simulation::from_file(scenario, RunConfig::default()) {
             Ok(sim) => Self::with_sim(sim),
@@ -68,6 +81,10 @@ impl ViewerApp {
                 events: EventLogPanel::default(),
                 forces: ForcesPanel,
                 planner,
+                bookmarks: BookmarksPanel::new(None, std::path::PathBuf::new()),
+                charts: ChartsPanel::default(),
+                charts_open: true,
+                map_rect: None,
             }),
         }
     }
@@ -85,9 +102,13 @@ impl ViewerApp {
     }
 
     /// The open scenario, or the error that kept it from opening.
-    #[cfg(test)]
     pub fn loaded(&self) -> Result<&Loaded, &str> {
         self.state.as_ref().map_err(String::as_str)
+    }
+
+    /// The open scenario, mutable.
+    pub fn loaded_mut(&mut self) -> Option<&mut Loaded> {
+        self.state.as_mut().ok()
     }
 
     /// Seeks to `at_s` and/or starts playing (command-line options).
@@ -129,9 +150,13 @@ impl ViewerApp {
                 ui.separator();
                 commands.extend(loaded.role.ui(ui, &frame));
                 ui.separator();
-                ui.label(format!(
-                    "Wind {:.1} m/s from {:.0}° · rain {:.1} mm/h",
-                    frame.wind.0, frame.wind.1, frame.rain_mm_h
+                ui.label(fill(
+                    tr("Wind {} m/s from {}° · rain {} mm/h"),
+                    &[
+                        &format!("{:.1}", frame.wind.0),
+                        &format!("{:.0}", frame.wind.1),
+                        &format!("{:.1}", frame.rain_mm_h),
+                    ],
                 ));
             });
             commands.extend(loaded.time_bar.ui(ui, &frame));
@@ -144,18 +169,38 @@ impl ViewerApp {
         }
         egui::Panel::right("side").show(ui, |ui| {
             egui::ScrollArea::vertical().id_salt("side").show(ui, |ui| {
-                egui::CollapsingHeader::new("Injects (MSEL)")
+                egui::CollapsingHeader::new(tr("Injects (MSEL)"))
+                    .id_salt("injects")
                     .default_open(true)
                     .show(ui, |ui| commands.extend(loaded.injects.ui(ui, &frame)));
-                egui::CollapsingHeader::new("Forces")
+                egui::CollapsingHeader::new(tr("Forces"))
+                    .id_salt("forces")
                     .default_open(true)
                     .show(ui, |ui| loaded.forces.ui(ui, &frame));
-                egui::CollapsingHeader::new("Event log")
+                egui::CollapsingHeader::new(tr("Event log"))
+                    .id_salt("events")
                     .default_open(true)
                     .show(ui, |ui| loaded.events.ui(ui, &frame));
             });
         });
+        if loaded.charts_open {
+            egui::Panel::bottom("charts")
+                .resizable(true)
+                .default_size(200.0)
+                .show(ui, |ui| {
+                    egui::Panel::right("bookmarks")
+                        .default_size(220.0)
+                        .show(ui, |ui| {
+                            ui.strong(tr("Bookmarks"));
+                            egui::ScrollArea::vertical()
+                                .id_salt("bookmarks")
+                                .show(ui, |ui| commands.extend(loaded.bookmarks.ui(ui, &frame)));
+                        });
+                    loaded.charts.ui(ui, &frame);
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
+            loaded.map_rect = Some(ui.max_rect());
             let map = loaded
                 .map
                 .get_or_insert_with(|| MapPanel::new(&ctx, loaded.spec, &loaded.rgba));

@@ -5,6 +5,10 @@
 
 use std::sync::Arc;
 
+/// Shown when no CJK font is installed.
+pub const MISSING_HINT: &str =
+    "No CJK font found: Chinese text shows as boxes (Debian: apt-get install fonts-noto-cjk).";
+
 /// Font files tried in order.
 pub const CANDIDATES: [&str; 6] = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -15,11 +19,16 @@ pub const CANDIDATES: [&str; 6] = [
     "/System/Library/Fonts/PingFang.ttc",
 ];
 
-/// Adds the first CJK font found as a fallback of both font families. Returns its path.
+/// Adds the first CJK font found as a fallback of both font families (egui's own fonts
+/// stay first, so Latin text looks the same with or without it). Returns its path, or
+/// `None` with the fonts left unchanged; an unreadable candidate is skipped.
 pub fn install_cjk_font(ctx: &egui::Context) -> Option<&'static str> {
-    let (path, bytes) = CANDIDATES
-        .iter()
-        .find_map(|p| std::fs::read(p).ok().map(|b| (*p, b)))?;
+    let (path, bytes) = CANDIDATES.iter().find_map(|p| {
+        std::fs::read(p)
+            .ok()
+            .filter(|b| !b.is_empty())
+            .map(|b| (*p, b))
+    })?;
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert(
         "cjk".to_owned(),

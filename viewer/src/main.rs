@@ -1,16 +1,30 @@
-//! `drillsim-viewer [scenario.ron] [--at SECONDS] [--play]`: the desktop viewer (eframe,
-//! glow renderer). `--at` opens the run at that simulated time, `--play` starts playing.
+//! `drillsim-viewer [scenario.ron] [--at SECONDS] [--play] [--lang en|zh]
+//! [--screenshot PATH [--frames N]]`: the desktop viewer (eframe, glow renderer).
+//! Without a scenario it opens on the start screen. `--at` opens the run at that
+//! simulated time, `--play` starts playing, `--lang` sets the UI language,
+//! `--screenshot` writes the window as PNG after N frames (default 30, counted once a
+//! seek has finished), and the map alone beside it as `<name>_map.png` (the map export's
+//! crop), then quits.
 //!
 //! The app struct only wires panels to an engine [`drillsim_engine::Simulation`], which
 //! runs on its own thread so the UI never stalls.
 
 mod app;
+mod export;
+mod file_browser;
 mod fonts;
+mod history;
+mod i18n;
 mod layers;
 mod map;
 mod panels;
 mod planner;
+mod settings;
+mod shell;
+#[cfg(test)]
+mod shell_tests;
 mod sim_thread;
+mod start;
 #[cfg(test)]
 mod ui_tests;
 
@@ -19,17 +33,22 @@ use std::path::PathBuf;
 /// Command line: scenario path, start time (s), play at once.
 #[derive(Debug, PartialEq)]
 struct Args {
-    scenario: PathBuf,
+    scenario: Option<PathBuf>,
     at_s: Option<f64>,
     play: bool,
+    lang: Option<i18n::Lang>,
+    screenshot: Option<shell::ScreenshotMode>,
 }
 
 fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args, String> {
     let mut out = Args {
-        scenario: PathBuf::from("scenarios/default.ron"),
+        scenario: None,
         at_s: None,
         play: false,
+        lang: None,
+        screenshot: None,
     };
+    let mut frames = 30;
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         match a.to_str() {
@@ -43,8 +62,31 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args
                     .ok_or_else(|| format!("--at: not a time in seconds: {}", v.display()))?;
                 out.at_s = Some(t);
             }
-            _ => out.scenario = PathBuf::from(a),
+            Some("--lang") => {
+                let v = it.next().ok_or("--lang needs en or zh")?;
+                let l = v.to_str().and_then(i18n::Lang::parse);
+                out.lang = Some(l.ok_or_else(|| format!("--lang: en or zh, not {}", v.display()))?);
+            }
+            Some("--screenshot") => {
+                let v = it.next().ok_or("--screenshot needs a PNG path")?;
+                out.screenshot = Some(shell::ScreenshotMode {
+                    path: PathBuf::from(v),
+                    frames: 0,
+                });
+            }
+            Some("--frames") => {
+                let v = it.next().ok_or("--frames needs a count")?;
+                frames = v
+                    .to_str()
+                    .and_then(|s| s.parse::<u32>().ok())
+                    .ok_or_else(|| format!("--frames: not a count: {}", v.display()))?;
+            }
+            Some(s) if s.starts_with("--") => return Err(format!("unknown option {s}")),
+            _ => out.scenario = Some(PathBuf::from(a)),
         }
+    }
+    if let Some(s) = &mut out.screenshot {
+        s.frames = frames;
     }
     Ok(out)
 }
@@ -68,10 +110,24 @@ fn main() -> eframe::Result {
         "drillsim",
         options,
         Box::new(move |cc| {
-            fonts::install_cjk_font(&cc.egui_ctx);
-            let app = app::ViewerApp::open(&args.scenario);
-            app.start(args.at_s, args.play);
-            Ok(Box::new(app))
+            let cjk = fonts::install_cjk_font(&cc.egui_ctx);
+            if cjk.is_none() {
+                eprintln!("drillsim-viewer: {}", fonts::MISSING_HINT);
+            }
+            if let Some(l) = args.lang {
+                i18n::set_lang(l);
+            }
+            let mut shell =
+                shell::Shell::new(settings::default_dir().map(|dir| settings::Store { dir }));
+            shell.cjk_font = cjk;
+            shell.screenshot = args.screenshot;
+            if let Some(path) = &args.scenario {
+                shell.open(path);
+                if let Some(app) = &shell.app {
+                    app.start(args.at_s, args.play);
+                }
+            }
+            Ok(Box::new(shell))
         }),
     )
 }
@@ -86,11 +142,28 @@ mod tests {
         assert_eq!(
             a,
             Args {
-                scenario: "s.ron".into(),
+                scenario: Some("s.ron".into()),
                 at_s: Some(5400.0),
-                play: true
+                play: true,
+                lang: None,
+                screenshot: None,
             }
         );
+        let a =
+            parse_args(["--lang", "zh", "--screenshot", "o.png", "--frames", "5"].map(Into::into))
+                .unwrap();
+        assert_eq!(a.scenario, None);
+        assert_eq!(a.lang, Some(i18n::Lang::Zh));
+        assert_eq!(
+            a.screenshot,
+            Some(shell::ScreenshotMode {
+                path: "o.png".into(),
+                frames: 5
+            })
+        );
+        assert!(parse_args(["--lang", "fr"].map(Into::into)).is_err());
+        assert!(parse_args(["--frames", "-1"].map(Into::into)).is_err());
+        assert!(parse_args(["--bogus"].map(Into::into)).is_err());
         assert!(parse_args(["--at", "x"].map(Into::into)).is_err());
         assert!(parse_args(["--at"].map(Into::into)).is_err());
     }

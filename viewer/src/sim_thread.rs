@@ -108,6 +108,8 @@ pub struct Frame {
     pub error: Option<String>,
     /// Simulated times of the snapshots held.
     pub snapshot_times: Vec<f64>,
+    /// Metrics history for the charts (shared, copied only when it grows).
+    pub history: Arc<crate::history::MetricsHistory>,
 }
 
 /// The simulation and its rewind buffer; driven synchronously (tests) or by the thread.
@@ -126,6 +128,7 @@ pub struct Core {
     error: Option<String>,
     /// Time being sought, s (ticked by the thread, interruptible by Pause).
     target: Option<f64>,
+    history: Arc<crate::history::MetricsHistory>,
 }
 
 impl Core {
@@ -143,6 +146,7 @@ impl Core {
             role: Role::Controller,
             error: None,
             target: None,
+            history: Arc::default(),
         };
         core.take_snapshot();
         core
@@ -179,6 +183,9 @@ impl Core {
             self.playing = false;
             return false;
         }
+        if self.history.is_behind(&self.sim) {
+            Arc::make_mut(&mut self.history).observe(&self.sim);
+        }
         let last = self.snaps.last().map_or(f64::NEG_INFINITY, |s| s.0);
         if self.sim.time_s() - last >= self.snap_every_s - 1e-9 {
             self.take_snapshot();
@@ -201,6 +208,8 @@ impl Core {
                 return;
             }
             self.snaps.truncate(i + 1);
+            let rows = self.sim.series().rows.len();
+            Arc::make_mut(&mut self.history).rewind_to(self.sim.time_s(), rows);
         }
         if self.sim.time_s() < t_s - 1e-9 {
             self.target = Some(t_s);
@@ -318,6 +327,7 @@ impl Core {
             facilities,
             error: self.error.clone(),
             snapshot_times: self.snaps.iter().map(|s| s.0).collect(),
+            history: Arc::clone(&self.history),
         }
     }
 }

@@ -47,7 +47,10 @@ impl EventLogPanel {
         ui.horizontal_wrapped(|ui| {
             for kind in Self::kinds(&frame.view.events) {
                 let mut shown = !self.hidden.contains(&kind);
-                if ui.checkbox(&mut shown, format!("{kind:?}")).changed() {
+                if ui
+                    .checkbox(&mut shown, super::event_kinds::kind_label(kind))
+                    .changed()
+                {
                     self.toggle(kind);
                 }
             }

@@ -5,6 +5,7 @@ use drillsim_engine::agents::state::Phase;
 
 use drillsim_engine::agents::state::FacilityKind;
 
+use crate::i18n::{fill, tr};
 use crate::sim_thread::{Frame, TeamFrame};
 
 /// Forces panel.
@@ -14,14 +15,14 @@ pub struct ForcesPanel;
 /// A short word for a phase, with the time it ends where it has one.
 pub fn phase_text(p: &Phase) -> String {
     match p {
-        Phase::OffDuty => "off duty".into(),
-        Phase::Idle => "ready".into(),
-        Phase::ToTask => "en route".into(),
-        Phase::Working(until) => format!("on scene (to {})", super::clock(*until)),
-        Phase::Carrying => "carrying".into(),
-        Phase::Returning => "returning".into(),
-        Phase::Resting(until) => format!("resting (to {})", super::clock(*until)),
-        Phase::Casualty => "casualty".into(),
+        Phase::OffDuty => tr("off duty").into(),
+        Phase::Idle => tr("ready").into(),
+        Phase::ToTask => tr("en route").into(),
+        Phase::Working(until) => fill(tr("on scene (to {})"), &[&super::clock(*until)]),
+        Phase::Carrying => tr("carrying").into(),
+        Phase::Returning => tr("returning").into(),
+        Phase::Resting(until) => fill(tr("resting (to {})"), &[&super::clock(*until)]),
+        Phase::Casualty => tr("casualty").into(),
     }
 }
 
@@ -29,14 +30,14 @@ impl ForcesPanel {
     /// Draws the table.
     pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) {
         if frame.teams.is_empty() {
-            ui.weak("No teams in this scenario.");
+            ui.weak(tr("No teams in this scenario."));
             return;
         }
         egui::Grid::new("forces").striped(true).show(ui, |ui| {
-            ui.strong("Id");
-            ui.strong("Name");
-            ui.strong("Phase");
-            ui.strong("Task");
+            ui.strong(tr("Id"));
+            ui.strong(tr("Name"));
+            ui.strong(tr("Phase"));
+            ui.strong(tr("Task"));
             ui.end_row();
             for TeamFrame {
                 id,
@@ -55,18 +56,18 @@ impl ForcesPanel {
         });
         ui.separator();
         egui::Grid::new("facilities").striped(true).show(ui, |ui| {
-            ui.strong("Facility");
-            ui.strong("Kind");
-            ui.strong("Occupancy");
+            ui.strong(tr("Facility"));
+            ui.strong(tr("Kind"));
+            ui.strong(tr("Occupancy"));
             ui.end_row();
             for f in &frame.facilities {
                 ui.label(&f.name);
                 let (kind, cap) = match &f.kind {
-                    FacilityKind::Base(_) => ("base", None),
-                    FacilityKind::Depot => ("depot", None),
-                    FacilityKind::Shelter(c) => ("shelter", Some(*c)),
-                    FacilityKind::Hospital(c) => ("hospital", Some(*c)),
-                    FacilityKind::CommandPost => ("command post", None),
+                    FacilityKind::Base(_) => (tr("base"), None),
+                    FacilityKind::Depot => (tr("depot"), None),
+                    FacilityKind::Shelter(c) => (tr("shelter"), Some(*c)),
+                    FacilityKind::Hospital(c) => (tr("hospital"), Some(*c)),
+                    FacilityKind::CommandPost => (tr("command post"), None),
                 };
                 ui.label(kind);
                 match cap {

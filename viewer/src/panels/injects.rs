@@ -4,6 +4,7 @@
 
 use drillsim_engine::exercise::spec::{Audience, Effect, InjectSpec, RoadRef};
 
+use crate::i18n::{fill, tr};
 use crate::sim_thread::{Command, Frame};
 
 /// What the composer builds.
@@ -119,20 +120,20 @@ impl InjectsPanel {
                         match i.fired_s {
                             Some(t) => {
                                 ui.colored_label(egui::Color32::from_rgb(230, 160, 40), "●")
-                                    .on_hover_text(format!("fired {}", super::clock(t)));
+                                    .on_hover_text(fill(tr("fired {}"), &[&super::clock(t)]));
                             }
                             None => {
-                                ui.weak("○").on_hover_text("pending");
+                                ui.weak("○").on_hover_text(tr("pending"));
                             }
                         }
                         ui.monospace(&i.id);
                         let when = i
                             .fired_s
                             .or(i.scheduled_s)
-                            .map_or_else(|| "on condition".to_owned(), super::clock);
+                            .map_or_else(|| tr("on condition").to_owned(), super::clock);
                         ui.weak(when);
                         ui.label(&i.title).on_hover_text(inject_details(i));
-                        if i.fired_s.is_none() && ui.small_button("fire now").clicked() {
+                        if i.fired_s.is_none() && ui.small_button(tr("fire now")).clicked() {
                             out.push(Command::FireInject(i.id.clone()));
                         }
                     });
@@ -140,7 +141,7 @@ impl InjectsPanel {
             });
         if frame.view.role == drillsim_engine::exercise::view::Role::Controller {
             ui.separator();
-            ui.strong("Live inject");
+            ui.strong(tr("Live inject"));
             self.composer_ui(ui, frame, &mut out);
         }
         if let Some(e) = &frame.error {
@@ -152,25 +153,34 @@ impl InjectsPanel {
     fn composer_ui(&mut self, ui: &mut egui::Ui, frame: &Frame, out: &mut Vec<Command>) {
         let c = &mut self.composer;
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut c.kind, LiveKind::WindShift, "Wind shift");
-            ui.selectable_value(&mut c.kind, LiveKind::CloseRoad, "Close road");
-            ui.selectable_value(&mut c.kind, LiveKind::TeamUnavailable, "Team unavailable");
+            ui.selectable_value(&mut c.kind, LiveKind::WindShift, tr("Wind shift"));
+            ui.selectable_value(&mut c.kind, LiveKind::CloseRoad, tr("Close road"));
+            ui.selectable_value(
+                &mut c.kind,
+                LiveKind::TeamUnavailable,
+                tr("Team unavailable"),
+            );
         });
         match c.kind {
             LiveKind::WindShift => {
                 ui.add(egui::Slider::new(&mut c.wind_speed_m_s, 0.0..=30.0).text("m/s"));
-                ui.add(egui::Slider::new(&mut c.wind_from_deg, 0.0..=359.0).text("° from"));
+                ui.add(egui::Slider::new(&mut c.wind_from_deg, 0.0..=359.0).text(tr("° from")));
             }
             LiveKind::CloseRoad => {
                 ui.label(c.point.map_or_else(
-                    || "Click the map to pick the road.".to_owned(),
-                    |[x, y]| format!("Nearest road to E {x:.0} m, N {y:.0} m"),
+                    || tr("Click the map to pick the road.").to_owned(),
+                    |[x, y]| {
+                        fill(
+                            tr("Nearest road to E {} m, N {} m"),
+                            &[&format!("{x:.0}"), &format!("{y:.0}")],
+                        )
+                    },
                 ));
             }
             LiveKind::TeamUnavailable => {
                 egui::ComboBox::from_id_salt("team")
                     .selected_text(if c.team.is_empty() {
-                        "team…"
+                        tr("team…")
                     } else {
                         &c.team
                     })
@@ -179,18 +189,18 @@ impl InjectsPanel {
                             ui.selectable_value(&mut c.team, t.id.clone(), &t.name);
                         }
                     });
-                ui.add(egui::Slider::new(&mut c.for_min, 0.0..=240.0).text("min (0 = to end)"));
+                ui.add(egui::Slider::new(&mut c.for_min, 0.0..=240.0).text(tr("min (0 = to end)")));
             }
         }
         match c.build() {
             Ok(spec) => {
-                if ui.button("Send").clicked() {
+                if ui.button(tr("Send")).clicked() {
                     c.sent += 1;
                     out.push(Command::PushInject(Box::new(spec)));
                 }
             }
             Err(why) => {
-                ui.add_enabled(false, egui::Button::new("Send"))
+                ui.add_enabled(false, egui::Button::new(tr("Send")))
                     .on_disabled_hover_text(why);
             }
         }
@@ -200,13 +210,16 @@ impl InjectsPanel {
 fn inject_details(i: &drillsim_engine::exercise::view::InjectView) -> String {
     let mut s = i.description.clone();
     if let Some(c) = &i.condition {
-        s.push_str(&format!("\nTrigger: {c}"));
+        s.push('\n');
+        s.push_str(&fill(tr("Trigger: {}"), &[&c.to_string()]));
     }
     for a in &i.expected_actions {
-        s.push_str(&format!("\nExpected: {a}"));
+        s.push('\n');
+        s.push_str(&fill(tr("Expected: {}"), &[&a.to_string()]));
     }
     if !i.notes.is_empty() {
-        s.push_str(&format!("\nNotes: {}", i.notes));
+        s.push('\n');
+        s.push_str(&fill(tr("Notes: {}"), &[&i.notes]));
     }
     s
 }

@@ -2,6 +2,9 @@
 //! [`crate::sim_thread::Frame`] and returns the [`crate::sim_thread::Command`]s the user
 //! asked for; the app forwards them to the simulation thread.
 
+pub mod bookmarks;
+pub mod charts;
+pub mod event_kinds;
 pub mod events;
 pub mod forces;
 pub mod injects;

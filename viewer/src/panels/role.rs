@@ -3,6 +3,7 @@
 
 use drillsim_engine::exercise::view::Role;
 
+use crate::i18n::tr;
 use crate::sim_thread::{Command, Frame};
 
 /// Role switch.
@@ -14,10 +15,10 @@ impl RoleSwitch {
     pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) -> Vec<Command> {
         let mut out = Vec::new();
         ui.horizontal(|ui| {
-            ui.label("View:");
+            ui.label(tr("View:"));
             for (label, role) in [("Controller", Role::Controller), ("Player", Role::Player)] {
                 if ui
-                    .selectable_label(frame.view.role == role, label)
+                    .selectable_label(frame.view.role == role, tr(label))
                     .clicked()
                     && frame.view.role != role
                 {

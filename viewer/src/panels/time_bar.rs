@@ -3,6 +3,7 @@
 
 use egui::{Color32, Rect, Sense, Stroke, Vec2};
 
+use crate::i18n::{fill, tr};
 use crate::sim_thread::{Command, Frame};
 
 /// Speeds offered, simulated seconds per wall second (`None` = as fast as possible).
@@ -32,18 +33,21 @@ impl TimeBar {
         let mut out = Vec::new();
         ui.horizontal(|ui| {
             if frame.playing {
-                if ui.button("‖ Pause").clicked() {
+                if ui.button(tr("‖ Pause")).clicked() {
                     out.push(Command::Pause);
                 }
-            } else if ui.button("▶ Play").clicked() {
+            } else if ui.button(tr("▶ Play")).clicked() {
                 out.push(Command::Play);
             }
-            if ui.button("Step ›").clicked() {
+            if ui.button(tr("Step ›")).clicked() {
                 out.push(Command::Step);
             }
             ui.separator();
             for (label, speed) in SPEEDS {
-                if ui.selectable_label(frame.speed == speed, label).clicked() {
+                if ui
+                    .selectable_label(frame.speed == speed, tr(label))
+                    .clicked()
+                {
                     out.push(Command::SetSpeed(speed));
                 }
             }
@@ -55,13 +59,13 @@ impl TimeBar {
             ));
             if let Some(t) = frame.seeking {
                 ui.spinner();
-                ui.label(format!("going to {} (Pause stops)", super::clock(t)));
+                ui.label(fill(tr("going to {} (Pause stops)"), &[&super::clock(t)]));
             }
         });
         let width = ui.available_width();
         let (rect, response) = ui.allocate_exact_size(Vec2::new(width, 22.0), Sense::click());
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, true, "timeline"));
-        let response = response.on_hover_text("Click to go to that moment (rewind or forward)");
+        let response = response.on_hover_text(tr("Click to go to that moment (rewind or forward)"));
         self.paint(ui, rect, frame);
         if response.clicked()
             && let Some(p) = response.interact_pointer_pos()

@@ -1,0 +1,184 @@
+//! Charts of the run (egui_plot): flooded area, people, casualties, exposure and
+//! response times, from the metrics history published with each frame
+//! ([`crate::history::MetricsHistory`]). Time on the x axis in hours.
+
+use egui::Color32;
+use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+
+use crate::history::{MetricsHistory, column};
+use crate::i18n::tr;
+use crate::sim_thread::Frame;
+
+/// The charts offered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Chart {
+    /// Flooded area and maximum depth.
+    #[default]
+    Flood,
+    /// Warned, evacuated, in shelters, waiting for rescue.
+    People,
+    /// Expected fatalities and injuries.
+    Casualties,
+    /// Gas threat-zone areas, people in flood danger, teams out of action.
+    Exposure,
+    /// Response time of each task, at its arrival.
+    ResponseTimes,
+}
+
+/// Tabs: chart and its label.
+pub const CHARTS: [(Chart, &str); 5] = [
+    (Chart::Flood, "Flooded area"),
+    (Chart::People, "People"),
+    (Chart::Casualties, "Casualties"),
+    (Chart::Exposure, "Exposure"),
+    (Chart::ResponseTimes, "Response times"),
+];
+
+/// Series of a chart: (engine or derived column, scale, label, colour).
+pub fn series(chart: Chart) -> &'static [(&'static str, f64, &'static str, Color32)] {
+    const BLUE: Color32 = Color32::from_rgb(70, 140, 230);
+    const CYAN: Color32 = Color32::from_rgb(90, 200, 220);
+    const GREEN: Color32 = Color32::from_rgb(90, 190, 90);
+    const GREY: Color32 = Color32::from_gray(190);
+    const RED: Color32 = Color32::from_rgb(220, 40, 40);
+    const ORANGE: Color32 = Color32::from_rgb(240, 150, 30);
+    const YELLOW: Color32 = Color32::from_rgb(230, 220, 60);
+    match chart {
+        Chart::Flood => &[
+            ("flooded_area_m2", 1e-6, "flooded area, km²", BLUE),
+            ("max_depth_m", 1.0, "max depth, m", CYAN),
+        ],
+        Chart::People => &[
+            ("people_warned", 1.0, "warned", GREY),
+            ("people_evacuated", 1.0, "evacuated", GREEN),
+            ("people_in_shelters", 1.0, "in shelters", CYAN),
+            ("people_waiting_rescue", 1.0, "waiting for rescue", ORANGE),
+        ],
+        Chart::Casualties => &[
+            ("expected_fatalities", 1.0, "expected fatalities", RED),
+            ("expected_injuries", 1.0, "expected injuries", ORANGE),
+        ],
+        Chart::Exposure => &[
+            ("gas_area_aegl3_m2", 1e-6, "AEGL-3 zone, km²", RED),
+            ("gas_area_aegl2_m2", 1e-6, "AEGL-2 zone, km²", ORANGE),
+            ("gas_area_aegl1_m2", 1e-6, "AEGL-1 zone, km²", YELLOW),
+            (
+                "people_in_flood_danger",
+                1.0,
+                "people in flood danger",
+                BLUE,
+            ),
+            ("teams_out_of_action", 1.0, "teams out of action", GREY),
+        ],
+        Chart::ResponseTimes => &[],
+    }
+}
+
+/// Charts panel state.
+#[derive(Default)]
+pub struct ChartsPanel {
+    /// The chart shown.
+    pub chart: Chart,
+    /// Points plotted at the last draw (for tests and the empty-state message).
+    pub plotted: usize,
+}
+
+/// Lines of `chart` as (label, colour, points in hours / display units); empty series left out.
+pub fn lines(chart: Chart, h: &MetricsHistory) -> Vec<(&'static str, Color32, Vec<[f64; 2]>)> {
+    if chart == Chart::ResponseTimes {
+        let pts: Vec<[f64; 2]> = h
+            .response_times
+            .iter()
+            .map(|(t, rt)| [t / 3600.0, rt / 60.0])
+            .collect();
+        return vec![(
+            "response time, min (by arrival)",
+            Color32::from_rgb(230, 160, 40),
+            pts,
+        )];
+    }
+    series(chart)
+        .iter()
+        .filter_map(|(col, scale, label, colour)| {
+            let c = column(col)?;
+            h.has(c).then(|| (*label, *colour, h.points(c, *scale)))
+        })
+        .collect()
+}
+
+impl ChartsPanel {
+    /// Draws the tabs and the chart.
+    pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) {
+        ui.horizontal_wrapped(|ui| {
+            for (chart, label) in CHARTS {
+                if ui
+                    .selectable_label(self.chart == chart, tr(label))
+                    .clicked()
+                {
+                    self.chart = chart;
+                }
+            }
+        });
+        let lines = lines(self.chart, &frame.history);
+        self.plotted = lines.iter().map(|l| l.2.len()).sum();
+        if self.plotted == 0 {
+            ui.weak(if frame.history.samples.is_empty() {
+                tr("No data yet: play the run.")
+            } else {
+                tr("No such series in this scenario.")
+            });
+        }
+        let now_h = frame.t_s / 3600.0;
+        let scatter = self.chart == Chart::ResponseTimes;
+        let id = CHARTS
+            .iter()
+            .find(|c| c.0 == self.chart)
+            .map_or("chart", |c| c.1);
+        Plot::new(id)
+            .legend(Legend::default())
+            .x_axis_label(tr("time, h"))
+            .allow_scroll(false)
+            .include_x(0.0)
+            .include_x(now_h.max(0.25))
+            .include_y(0.0)
+            .show(ui, |p| {
+                for (label, colour, pts) in lines {
+                    let pts = PlotPoints::from(pts);
+                    if scatter {
+                        p.points(Points::new(tr(label), pts).color(colour).radius(3.0));
+                    } else {
+                        p.line(Line::new(tr(label), pts).color(colour).width(2.0));
+                    }
+                }
+                p.vline(egui_plot::VLine::new("", now_h).color(Color32::WHITE));
+            });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::{COLUMNS, Sample};
+
+    #[test]
+    fn lines_scale_and_skip_missing_series() {
+        let mut h = MetricsHistory::default();
+        let mut values = [f64::NAN; COLUMNS.len()];
+        values[column("flooded_area_m2").unwrap()] = 2.5e6;
+        h.samples.push(Sample {
+            t_s: 7200.0,
+            values,
+        });
+        let l = lines(Chart::Flood, &h);
+        assert_eq!(l.len(), 1, "max depth has no data");
+        assert_eq!(l[0].2, vec![[2.0, 2.5]]);
+        assert!(lines(Chart::People, &h).is_empty());
+        h.response_times.push((1800.0, 600.0));
+        assert_eq!(lines(Chart::ResponseTimes, &h)[0].2, vec![[0.5, 10.0]]);
+        for (chart, _) in CHARTS {
+            for (col, ..) in series(chart) {
+                assert!(column(col).is_some(), "{col} not collected");
+            }
+        }
+    }
+}
