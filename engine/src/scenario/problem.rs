@@ -38,7 +38,11 @@ impl fmt::Display for Problem {
     /// `path: expected E, found F (hint)`, one line (the loader's file:line:column
     /// rendering is [`crate::scenario::load`]'s job).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: expected {}, found {}", self.path, self.expected, self.found)?;
+        write!(
+            f,
+            "{}: expected {}, found {}",
+            self.path, self.expected, self.found
+        )?;
         if !self.hint.is_empty() {
             write!(f, " ({})", self.hint)?;
         }
