@@ -61,7 +61,7 @@ pub fn lang() -> Lang {
 
 fn zh_table() -> &'static HashMap<&'static str, &'static str> {
     static T: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    T.get_or_init(|| TABLE.iter().copied().collect())
+    T.get_or_init(|| entries().collect())
 }
 
 /// `en` in the current language (English if the table has no entry).
@@ -84,6 +84,15 @@ pub fn fill(template: &str, args: &[&str]) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// Every English → Simplified Chinese entry: the shell's and panels' [`TABLE`] and the
+/// planner's [`crate::planner::i18n::TABLE`].
+pub fn entries() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TABLE
+        .iter()
+        .chain(crate::planner::i18n::TABLE.iter())
+        .copied()
 }
 
 /// English → Simplified Chinese.
@@ -280,9 +289,9 @@ mod tests {
     #[test]
     fn table_entries_are_non_empty_and_keys_distinct() {
         let mut seen = std::collections::BTreeSet::new();
-        for (en, zh) in TABLE {
+        for (en, zh) in entries() {
             assert!(!en.trim().is_empty() && !zh.trim().is_empty(), "{en:?}");
-            assert!(seen.insert(*en), "duplicate key {en:?}");
+            assert!(seen.insert(en), "duplicate key {en:?}");
             assert_eq!(
                 en.matches("{}").count(),
                 zh.matches("{}").count(),
@@ -311,7 +320,7 @@ mod tests {
                     continue;
                 };
                 let key = chunk[..end].replace("\\\"", "\"");
-                if !TABLE.iter().any(|(en, _)| *en == key) {
+                if !entries().any(|(en, _)| en == key) {
                     missing.push(format!("{}: {key}", p.display()));
                 }
             }
@@ -335,8 +344,22 @@ mod tests {
             "chemical fire",
         ]);
         keys.extend(["Controller", "Player", "max"]);
+        // The planner's labels held in constants.
+        use crate::planner::{canvas::BANDS, compare, layout::SiteKind};
+        keys.extend(BANDS.iter().map(|b| b.0));
+        keys.extend([SiteKind::Base, SiteKind::Depot, SiteKind::Shelter].map(SiteKind::name));
+        let m = compare::Metrics {
+            within: [0.0; 3],
+            total_people: 0.0,
+            supply_people: 0.0,
+            shelter_capacity: 0.0,
+            shelter_demand: 0.0,
+            unassigned: 0.0,
+        };
+        keys.extend(compare::rows(&m).map(|r| r.0));
+        keys.extend(["Site", "Supply", "Capacity", "Demand", "Metric", "Change"]);
         for k in keys {
-            assert!(TABLE.iter().any(|(en, _)| *en == k), "untranslated: {k:?}");
+            assert!(entries().any(|(en, _)| en == k), "untranslated: {k:?}");
         }
     }
 

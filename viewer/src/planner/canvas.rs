@@ -7,6 +7,7 @@ use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Vec2};
 
 use super::layout::{Layout, Site, SiteKind};
 use super::worker::Geometry;
+use crate::i18n::{fill, tr};
 
 /// Colours of the travel-time bands: ≤ 5, ≤ 15, ≤ 30 and > 30 min (ColorBrewer RdYlGn).
 pub const BANDS: [(&str, [u8; 3]); 4] = [
@@ -219,7 +220,10 @@ pub fn show(
             .and_then(|(col, row)| c.minutes.get(c.spec.index(col, row)))
             .filter(|m| m.is_finite());
         let text = match minutes {
-            Some(m) => format!("E {x:.0} m  N {y:.0} m  ·  {m:.1} min"),
+            Some(m) => fill(
+                tr("E {} m  N {} m  ·  {} min"),
+                &[&format!("{x:.0}"), &format!("{y:.0}"), &format!("{m:.1}")],
+            ),
             None => format!("E {x:.0} m  N {y:.0} m"),
         };
         let painter = ui.painter_at(rect);
@@ -371,7 +375,7 @@ pub fn legend(ui: &mut egui::Ui) {
     painter.text(
         Pos2::new(x, y),
         egui::Align2::LEFT_TOP,
-        "Travel time from the nearest base (roads and area)",
+        tr("Travel time from the nearest base (roads and area)"),
         font.clone(),
         Color32::WHITE,
     );
@@ -386,7 +390,7 @@ pub fn legend(ui: &mut egui::Ui) {
         painter.text(
             Pos2::new(x + 30.0, y),
             egui::Align2::LEFT_TOP,
-            label,
+            tr(label),
             font.clone(),
             Color32::WHITE,
         );
@@ -399,7 +403,7 @@ pub fn legend(ui: &mut egui::Ui) {
     painter.text(
         Pos2::new(x + 30.0, y),
         egui::Align2::LEFT_TOP,
-        "No road link to a base",
+        tr("No road link to a base"),
         font.clone(),
         Color32::WHITE,
     );
@@ -407,9 +411,9 @@ pub fn legend(ui: &mut egui::Ui) {
     let x = x + 200.0;
     let mut y = top;
     for (kind, label) in [
-        (SiteKind::Base, "Base (drag to move)"),
-        (SiteKind::Depot, "Depot"),
-        (SiteKind::Shelter, "Shelter"),
+        (SiteKind::Base, tr("Base (drag to move)")),
+        (SiteKind::Depot, tr("Depot")),
+        (SiteKind::Shelter, tr("Shelter")),
     ] {
         site_symbol(&painter, Pos2::new(x + 11.0, y + 7.0), kind);
         painter.text(
@@ -430,7 +434,7 @@ pub fn legend(ui: &mut egui::Ui) {
     painter.text(
         Pos2::new(x + 30.0, y),
         egui::Align2::LEFT_TOP,
-        "People (circle area ∝ number)",
+        tr("People (circle area ∝ number)"),
         font,
         Color32::WHITE,
     );

@@ -5,6 +5,7 @@ use drillsim_engine::batch::coverage::Coverage;
 use egui::{Color32, RichText};
 
 use super::layout::{Site, SiteKind};
+use crate::i18n::{fill, tr};
 
 /// Headline metrics of a layout.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,11 +74,11 @@ pub fn site_table(ui: &mut egui::Ui, id: &str, sites: &[Site], cov: &Coverage) {
                 "Capacity",
                 "Demand",
             ] {
-                ui.strong(h);
+                ui.strong(tr(h));
             }
             ui.end_row();
             for s in sites {
-                ui.label(format!("{} ({})", s.label, s.kind.name()));
+                ui.label(format!("{} ({})", s.label, tr(s.kind.name())));
                 let reach = cov.facilities.iter().find(|f| f.id == s.id);
                 for i in 0..3 {
                     let v = reach.and_then(|r| r.people_within.get(i)).copied();
@@ -101,7 +102,7 @@ pub fn site_table(ui: &mut egui::Ui, id: &str, sites: &[Site], cov: &Coverage) {
                 ui.end_row();
             }
             let m = metrics(cov);
-            ui.strong("All bases / total");
+            ui.strong(tr("All bases / total"));
             for v in m.within {
                 ui.strong(num(v));
             }
@@ -111,15 +112,21 @@ pub fn site_table(ui: &mut egui::Ui, id: &str, sites: &[Site], cov: &Coverage) {
             ui.end_row();
         });
     let m = metrics(cov);
-    ui.label(format!("People in the scenario: {}", num(m.total_people)));
+    ui.label(fill(
+        tr("People in the scenario: {}"),
+        &[&num(m.total_people)],
+    ));
     if m.unassigned > 0.0 {
         ui.colored_label(
             Color32::LIGHT_RED,
-            format!("Evacuees with no reachable shelter: {}", num(m.unassigned)),
+            fill(
+                tr("Evacuees with no reachable shelter: {}"),
+                &[&num(m.unassigned)],
+            ),
         );
     }
     if !sites.iter().any(|s| s.kind == SiteKind::Base) {
-        ui.label("No base in this scenario: population coverage is zero.");
+        ui.label(tr("No base in this scenario: population coverage is zero."));
     }
 }
 
@@ -130,11 +137,11 @@ pub fn diff_table(ui: &mut egui::Ui, a: &Metrics, b: &Metrics) {
         .num_columns(4)
         .show(ui, |ui| {
             for h in ["Metric", "Layout A", "Layout B", "Change"] {
-                ui.strong(h);
+                ui.strong(tr(h));
             }
             ui.end_row();
             for ((label, va, better_up), (_, vb, _)) in rows(a).into_iter().zip(rows(b)) {
-                ui.label(label);
+                ui.label(tr(label));
                 ui.label(num(va));
                 ui.label(num(vb));
                 let d = vb - va;

@@ -7,6 +7,7 @@
 
 pub mod canvas;
 pub mod compare;
+pub mod i18n;
 pub mod layout;
 #[cfg(test)]
 mod tests;
@@ -20,6 +21,7 @@ use drillsim_engine::scenario::LoadedScenario;
 use drillsim_engine::world::GridSpec;
 use egui::{Rect, TextureHandle, Vec2};
 
+use crate::i18n::{fill, tr};
 use canvas::{Canvas, Event, View};
 use layout::{Layout, Site};
 use worker::{Analysis, HazardAt, Request, Slot, Worker};
@@ -54,8 +56,8 @@ impl PlannerMode {
 
     /// The Live / Planner switch (for the top bar).
     pub fn switch_ui(&mut self, ui: &mut egui::Ui) {
-        ui.selectable_value(&mut self.mode, Mode::Live, "Live");
-        ui.selectable_value(&mut self.mode, Mode::Planner, "Planner");
+        ui.selectable_value(&mut self.mode, Mode::Live, tr("Live"));
+        ui.selectable_value(&mut self.mode, Mode::Planner, tr("Planner"));
     }
 
     /// Draws the planner's panels when in planner mode; returns whether it did.
@@ -290,45 +292,47 @@ impl Planner {
     }
 
     fn side(&mut self, ui: &mut egui::Ui) {
-        ui.heading("Planner");
-        ui.label(
+        ui.heading(tr("Planner"));
+        ui.label(tr(
             "Drag a base, depot or shelter on the map. Coverage is recomputed when you drop it.",
-        );
+        ));
         ui.horizontal(|ui| {
             if self.b.pending() {
                 ui.spinner();
-                ui.label("Computing coverage…");
+                ui.label(tr("Computing coverage…"));
             } else {
-                ui.label("Coverage up to date");
+                ui.label(tr("Coverage up to date"));
             }
         });
         if let Some(an) = &self.b.analysis {
             ui.label(match &an.hazard {
-                Some(h) => format!(
-                    "Travel times through the hazards at minute {:.0}",
-                    h.t_s / 60.0
+                Some(h) => fill(
+                    tr("Travel times through the hazards at minute {}"),
+                    &[&format!("{:.0}", h.t_s / 60.0)],
                 ),
-                None => "Free-flow travel times (no hazards)".to_owned(),
+                None => tr("Free-flow travel times (no hazards)").to_owned(),
             });
             if an.layout != self.b.layout {
-                ui.label("Numbers below are for the layout before the last move.");
+                ui.label(tr("Numbers below are for the layout before the last move."));
             }
         }
         ui.separator();
         ui.horizontal_wrapped(|ui| {
-            if ui.button("Save as layout A").clicked() {
+            if ui.button(tr("Save as layout A")).clicked() {
                 self.save_a();
             }
             ui.add_enabled_ui(self.a.is_some(), |ui| {
-                ui.toggle_value(&mut self.compare, "Compare A and B");
+                ui.toggle_value(&mut self.compare, tr("Compare A and B"));
             });
-            if ui.button("Reset layout B").clicked() {
+            if ui.button(tr("Reset layout B")).clicked() {
                 self.b.layout = layout::layout_of(&self.loaded, &self.sites);
                 self.request(Slot::B);
             }
         });
         ui.horizontal(|ui| {
-            let mut changed = ui.checkbox(&mut self.hazard, "Hazards at minute").changed();
+            let mut changed = ui
+                .checkbox(&mut self.hazard, tr("Hazards at minute"))
+                .changed();
             let r = ui.add_enabled(
                 self.hazard,
                 egui::DragValue::new(&mut self.hazard_min)
@@ -343,12 +347,14 @@ impl Planner {
             }
         });
         if self.hazard {
-            ui.label("Travel times of a fire engine through the hazards of that minute.");
+            ui.label(tr(
+                "Travel times of a fire engine through the hazards of that minute.",
+            ));
         }
         if let Some(i) = self.selected {
             ui.separator();
             let s = &self.sites[i];
-            ui.strong(format!("{} ({})", s.label, s.kind.name()));
+            ui.strong(format!("{} ({})", s.label, tr(s.kind.name())));
             let (x0, x1) = (
                 self.spec.origin[0],
                 self.spec.origin[0] + self.spec.extent_x(),
@@ -357,10 +363,10 @@ impl Planner {
             let p = &mut self.b.layout.pos[i];
             let mut set = false;
             ui.horizontal(|ui| {
-                ui.label("East, m");
+                ui.label(tr("East, m"));
                 let r = ui.add(egui::DragValue::new(&mut p[0]).range(x0..=x1).speed(10.0));
                 set |= r.drag_stopped() || r.lost_focus();
-                ui.label("North, m");
+                ui.label(tr("North, m"));
                 let r = ui.add(egui::DragValue::new(&mut p[1]).range(y0..=y1).speed(10.0));
                 set |= r.drag_stopped() || r.lost_focus();
             });
@@ -374,14 +380,14 @@ impl Planner {
         ) && let (Ok(ca), Ok(cb)) = (&a.coverage, &b.coverage)
         {
             ui.separator();
-            ui.strong("Layout A vs layout B");
+            ui.strong(tr("Layout A vs layout B"));
             compare::diff_table(ui, &compare::metrics(ca), &compare::metrics(cb));
         }
         ui.separator();
         canvas::legend(ui);
         ui.separator();
         if let Some(an) = &self.b.analysis {
-            ui.strong("Layout B (editing): coverage per site");
+            ui.strong(tr("Layout B (editing): coverage per site"));
             match &an.coverage {
                 Ok(cov) => compare::site_table(ui, "planner_sites_b", &self.sites, cov),
                 Err(e) => {
@@ -390,13 +396,15 @@ impl Planner {
             }
         }
         ui.separator();
-        ui.strong("Export layout B as a scenario file");
-        ui.label("Saved next to the scenario so its relative paths still work.");
+        ui.strong(tr("Export layout B as a scenario file"));
+        ui.label(tr(
+            "Saved next to the scenario so its relative paths still work.",
+        ));
         ui.text_edit_singleline(&mut self.export_path);
-        if ui.button("Export layout B").clicked() {
+        if ui.button(tr("Export layout B")).clicked() {
             let path = PathBuf::from(&self.export_path);
             self.status = match layout::export(&self.loaded, &self.sites, &self.b.layout, &path) {
-                Ok(()) => format!("Saved {}", path.display()),
+                Ok(()) => fill(tr("Saved {}"), &[&path.display().to_string()]),
                 Err(e) => e,
             };
         }
@@ -426,7 +434,7 @@ impl Planner {
             let an = a.analysis.as_ref();
             let c = Canvas {
                 id: "planner_canvas_a",
-                title: "Layout A (saved)",
+                title: tr("Layout A (saved)"),
                 spec: self.spec,
                 terrain,
                 iso: a.iso.as_ref(),
@@ -449,9 +457,9 @@ impl Planner {
         }
         let an = self.b.analysis.as_ref();
         let title = if split {
-            "Layout B (editing)"
+            tr("Layout B (editing)")
         } else {
-            "Layout B (drag sites to move them)"
+            tr("Layout B (drag sites to move them)")
         };
         let c = Canvas {
             id: "planner_canvas_b",
