@@ -218,6 +218,7 @@ impl FloodModel {
             max_depth: h.clone(),
             max_speed: vec![0.0; grid.len()],
             arrival,
+            h_res: vec![0.0; h.len()],
             h,
             rain_mult,
             drain_m_s,
