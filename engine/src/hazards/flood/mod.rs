@@ -30,6 +30,8 @@ pub mod active;
 mod control;
 pub mod finite_volume;
 mod li_rows;
+#[cfg(test)]
+mod li_tests;
 pub mod local_inertial;
 pub mod outputs;
 pub mod plugin;
