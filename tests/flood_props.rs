@@ -126,13 +126,13 @@ proptest! {
             prop_assert!(g.data().iter().all(|v| v.is_finite()));
         }
         let b = m.mass_balance();
-        // The f64 budget closes up to the rounding of the f32 depths: each depth update
-        // rounds by ≤ ε/2 = 6e-8 relative, and over ~10⁴–10⁵ random updates of up to
-        // 3 m of water that random walk reaches a few 1e-6 of the volume. The
-        // validation tests hold the 1e-6 of REFERENCES.md on a realistic case; here
-        // (extreme random terrains, frictionless flows) we require 1e-5.
+        // Both solvers update depths with compensated f64 sums (the f32 rounding is kept
+        // per cell and counted in the stored volume), so the budget closes to round-off
+        // of f64 sums; we require the 1e-6 of REFERENCES.md / issue #9 even on these
+        // extreme random terrains and frictionless flows (the last regression case took
+        // 870 000 steps and drifted by 3.8e-4 with a plain f32 update).
         let scale = b.initial_m3 + b.inflow_m3 + b.rain_m3 + b.boundary_outflow_m3.abs() + b.stored_m3;
-        prop_assert!(b.error_m3.abs() <= 1e-5 * scale.max(1e-9), "{b:?}");
+        prop_assert!(b.error_m3.abs() <= 1e-6 * scale.max(1e-9), "{b:?}");
         prop_assert!(b.drainage_m3 >= 0.0 && b.rain_m3 >= 0.0 && b.inflow_m3 >= 0.0);
     }
 }

@@ -17,7 +17,9 @@
 //!
 //! As in the local inertial solver, each cell's outgoing mass fluxes are scaled down if
 //! they would over-draw it (a guard against round-off only; under the CFL condition
-//! the scheme is positive), so depths are never negative and mass is exact.
+//! the scheme is positive), so depths are never negative and mass is exact. The depth
+//! update is compensated (formed in f64, the f32 rounding kept per cell as a residual
+//! for the next step; Kahan 1965), see [`super::local_inertial`].
 //!
 //! ## Units
 //! h in m, hu and hv in m²/s, g = 9.81 m/s².
@@ -25,8 +27,10 @@
 //! ## Assumptions
 //! Hydrostatic pressure, first order in space and time, square cells. Velocities are
 //! zero in cells shallower than 10⁻⁶ m. Closed edges reflect; free edges are
-//! transmissive (zero gradient) for outgoing flow and closed to incoming flow; fixed-level edges use a ghost cell at that level
-//! whose normal velocity keeps the outgoing Riemann invariant u + 2c.
+//! transmissive for outgoing flow (a ghost with the edge cell's depth and velocity on
+//! a bed that continues the fall from the interior, so a sloping channel passes its
+//! normal flow) and closed to incoming flow; fixed-level edges use a ghost cell at
+//! that level whose normal velocity keeps the outgoing Riemann invariant u + 2c.
 //!
 //! ## References
 //! - Audusse, E., Bouchut, F., Bristeau, M.-O., Klein, R., Perthame, B. (2004). A fast
@@ -34,6 +38,8 @@
 //!   flows. *SIAM J. Sci. Comput.* 25(6), 2050–2065.
 //! - Harten, A., Lax, P. D., van Leer, B. (1983). On upstream differencing and
 //!   Godunov-type schemes for hyperbolic conservation laws. *SIAM Review* 25, 35–61.
+//! - Kahan, W. (1965). Further remarks on reducing truncation errors. *Comm. ACM*
+//!   8(1), 40.
 //! - Toro, E. F. (2001). *Shock-Capturing Methods for Free-Surface Shallow Flows*.
 //!   Wiley.
 
@@ -126,9 +132,10 @@ fn hll(l: (f32, f32, f32, f32), r: (f32, f32, f32, f32)) -> Flux {
 }
 
 /// Flux through an edge face; `cell` is (h, un, ut, z) with `un` positive outward,
-/// returned in the outward orientation (the cell is the left state).
+/// returned in the outward orientation (the cell is the left state); `drop` (m, ≥ 0)
+/// is how far the bed continues to fall beyond a free edge (see [`free_drop`]).
 #[inline]
-fn edge_flux(e: Edge, cell: (f32, f32, f32, f32)) -> Flux {
+fn edge_flux(e: Edge, cell: (f32, f32, f32, f32), drop: f32) -> Flux {
     let (h, un, ut, z) = cell;
     match e {
         Edge::Closed => {
@@ -140,16 +147,16 @@ fn edge_flux(e: Edge, cell: (f32, f32, f32, f32)) -> Flux {
             }
         }
         Edge::Free => {
-            // Transmissive for outgoing flow only: water never enters through a free
+            // Transmissive for outgoing flow: a ghost cell with the edge cell's depth
+            // and velocity, on a bed that continues the slope below the edge cell by
+            // `drop` (the larger of the bed and water-surface falls from the interior
+            // neighbour, as the local inertial free edge). A ghost on the edge cell's
+            // own bed (plain zero gradient) leaves the water surface flat across the
+            // edge face: on a sloping channel the edge cell then feels only part of the
+            // bed-slope force and backs water up. Water never enters through a free
             // edge (an inward-moving cell would otherwise draw unbounded inflow).
-            let uo = un.max(0.0);
-            let m = h * uo * uo;
-            Flux {
-                h: h * uo,
-                t: h * uo * ut,
-                dl: m,
-                dr: m,
-            }
+            let f = hll(cell, (h, un, ut, z - drop));
+            if f.h > 0.0 { f } else { Flux::default() }
         }
         Edge::Level(l) => {
             // Subcritical ghost: depth from the level, normal velocity from the
@@ -159,6 +166,14 @@ fn edge_flux(e: Edge, cell: (f32, f32, f32, f32)) -> Flux {
             hll(cell, (hg, ug, ut, z))
         }
     }
+}
+
+/// Fall (m) of the bed beyond a free edge: the larger of the bed and water-surface
+/// falls from the interior neighbour (`h_in`, `z_in`) to the edge cell (`h`, `z`), at
+/// least 0; the same extrapolation as the local inertial free edge.
+#[inline]
+fn free_drop(h: f32, z: f32, h_in: f32, z_in: f32) -> f32 {
+    ((z_in + h_in) - (z + h)).max(z_in - z).max(0.0)
 }
 
 /// Mirrors a flux computed in the outward orientation for a west/north edge.
@@ -251,12 +266,17 @@ impl FiniteVolume {
                 for (k, out) in fxr.iter_mut().enumerate().take(hi.min(w - 1) + 1).skip(a) {
                     *out = hll(st(row + k - 1), st(row + k));
                 }
+                // Interior neighbour of an edge cell (the cell itself on a 1-cell axis).
+                let fall = |i: usize, j: usize| free_drop(h[i], z[i], h[j], z[j]);
                 if lo == 0 {
                     let (a, u, v, b) = st(row);
-                    fxr[0] = flip(edge_flux(f.edges.west, (a, -u, v, b)));
+                    let d = fall(row, row + usize::from(w > 1));
+                    fxr[0] = flip(edge_flux(f.edges.west, (a, -u, v, b), d));
                 }
                 if hi == w {
-                    fxr[w] = edge_flux(f.edges.east, st(row + w - 1));
+                    let e = row + w - 1;
+                    let d = fall(e, e - usize::from(w > 1));
+                    fxr[w] = edge_flux(f.edges.east, st(e), d);
                 }
                 let sy = |i: usize| {
                     let (a, u, v, b) = st(i);
@@ -265,7 +285,8 @@ impl FiniteVolume {
                 for k in fs.range() {
                     fyr[k] = if r == 0 {
                         let (a, v, u, b) = sy(k);
-                        flip(edge_flux(f.edges.north, (a, -v, u, b)))
+                        let d = fall(k, if ht > 1 { w + k } else { k });
+                        flip(edge_flux(f.edges.north, (a, -v, u, b), d))
                     } else {
                         hll(sy(row - w + k), sy(row + k))
                     };
@@ -274,11 +295,14 @@ impl FiniteVolume {
         let last = (ht - 1) * w;
         for k in faces[ht - 1].range() {
             let (a, u, v, b) = st(last + k);
-            fy_south[k] = edge_flux(f.edges.south, (a, v, u, b));
+            let i_in = if ht > 1 { last - w + k } else { last + k };
+            let d = free_drop(h[last + k], z[last + k], h[i_in], z[i_in]);
+            fy_south[k] = edge_flux(f.edges.south, (a, v, u, b), d);
         }
 
         // Pass 2: outflow scale.
         let kdt = f.dt / core.grid.cell_size as f32;
+        let kdt64 = f64::from(f.dt) / core.grid.cell_size;
         let (fx, fy) = (&self.fx, &self.fy);
         self.scale
             .par_chunks_mut(w)
@@ -307,8 +331,9 @@ impl FiniteVolume {
             .zip(core.max_speed.par_chunks_mut(w))
             .zip(core.arrival.par_chunks_mut(w))
             .zip(core.rows.par_iter_mut())
+            .zip(core.h_res.par_chunks_mut(w))
             .enumerate()
-            .for_each(|(r, ((((((hr, hur), hvr), mdr), msr), arr), out))| {
+            .for_each(|(r, (((((((hr, hur), hvr), mdr), msr), arr), out), rr))| {
                 *out = RowStat::default();
                 let cs = cells[r];
                 if cs.is_empty() {
@@ -353,7 +378,15 @@ impl FiniteVolume {
                         fl.h *= d;
                         fl.t *= d;
                     }
-                    let mut hn = hr[c] - kdt * (xe.h - xw.h + ys.h - yn.h);
+                    // Compensated depth update (as in the local inertial solver): the
+                    // new depth in f64 with the residual the f32 depth could not hold,
+                    // rounded to f32, the rounding kept as the next residual, so a
+                    // steady through-flow does not repeat the same rounding every step.
+                    let net =
+                        (f64::from(xe.h) - f64::from(xw.h)) + (f64::from(ys.h) - f64::from(yn.h));
+                    let s64 = (f64::from(hr[c]) + f64::from(rr[c]) - kdt64 * net).max(0.0);
+                    let mut hn = s64 as f32;
+                    rr[c] = (s64 - f64::from(hn)) as f32;
                     let mut qu = hur[c] - kdt * (xe.dl - xw.dr + ys.t - yn.t);
                     let mut qv = hvr[c] - kdt * (ys.dl - yn.dr + xe.t - xw.t);
                     if c == 0 {

@@ -30,6 +30,8 @@ pub mod active;
 mod control;
 pub mod finite_volume;
 mod li_rows;
+#[cfg(test)]
+mod li_tests;
 pub mod local_inertial;
 pub mod outputs;
 pub mod plugin;
@@ -218,6 +220,7 @@ impl FloodModel {
             max_depth: h.clone(),
             max_speed: vec![0.0; grid.len()],
             arrival,
+            h_res: vec![0.0; h.len()],
             h,
             rain_mult,
             drain_m_s,

@@ -265,8 +265,14 @@ impl Sources {
             let dv = (q * dt / area) as f32;
             let dv = dv.min(core.h[up]).min(0.5 * (eu - ed));
             if dv > 0.0 {
+                // Move exactly the volume the upstream f32 depth lost: the downstream
+                // cell keeps what its f32 depth cannot hold in its rounding residual.
+                let before = core.h[up];
                 core.h[up] -= dv;
-                core.h[dn] += dv;
+                let moved = f64::from(before) - f64::from(core.h[up]);
+                let target = f64::from(core.h[dn]) + f64::from(core.h_res[dn]) + moved;
+                core.h[dn] = target as f32;
+                core.h_res[dn] = (target - f64::from(core.h[dn])) as f32;
                 core.active.wet[dn / w].include((dn % w) as u32);
             }
         }
