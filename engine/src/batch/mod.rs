@@ -26,6 +26,7 @@ pub mod results;
 pub mod seed;
 pub mod stats;
 pub mod sweep;
+pub mod table;
 
 pub use design::{PlannedRun, plan};
 pub use exec::run_one;
