@@ -178,6 +178,15 @@ fn run_batch(args: &BatchArgs, sweep_path: &Path, out: &Path) -> Result<u8, Fail
         ))
     })?;
     let ctx = BatchContext::new(sweep).map_err(|e| invalid(e.to_string()))?;
+    // Rasters and metrics the sweep names must exist before any run is spent.
+    ctx.check_output_names().map_err(|e| {
+        let n = e.diagnostics.len();
+        invalid(format!(
+            "{}\nerror: the sweep has {n} error{}",
+            diagnostics(&e),
+            if n == 1 { "" } else { "s" }
+        ))
+    })?;
     let runs = plan(&ctx.sweep.sweep);
     let manifest = Manifest::new(&ctx, &runs, args.shard);
     let pool = rayon::ThreadPoolBuilder::new()

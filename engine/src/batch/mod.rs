@@ -20,6 +20,7 @@ pub mod coverage;
 pub mod design;
 pub mod exec;
 pub mod journal;
+pub mod names;
 pub mod optimise;
 pub mod path;
 pub mod results;
