@@ -464,3 +464,86 @@ fn parquet_without_the_feature_is_a_clear_error() {
     assert!(stderr.contains("cargo feature `parquet`"), "{stderr}");
     assert!(!out_dir.exists());
 }
+
+/// The Kubernetes Indexed Job of scale/k8s/drillsim-sweep-job.yaml, run locally: reads
+/// `completions`, the container's env values and its `sh -c` script (line-based: the
+/// manifest keeps them in that form), runs the script once per index in
+/// 0..completions with `JOB_COMPLETION_INDEX` set as Kubernetes sets it for each pod
+/// (SWEEP and OUT_DIR pointed at the test sweep and a temporary folder; `drillsim` on
+/// PATH), merges the shard folders as the manifest's header says, and checks the merged
+/// files are byte-identical to a local run.
+#[test]
+fn kubernetes_indexed_job_matches_a_local_run() {
+    let yaml = std::fs::read_to_string(root().join("scale/k8s/drillsim-sweep-job.yaml")).unwrap();
+    let lines: Vec<&str> = yaml.lines().collect();
+    let completions: u64 = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("completions:"))
+        .expect("completions")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(yaml.contains("completionMode: Indexed"));
+    let env: Vec<(String, String)> = lines
+        .iter()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("- {name: ")?;
+            let (name, rest) = rest.split_once(", value: ")?;
+            Some((
+                name.to_owned(),
+                rest.trim_end_matches('}').trim_matches('"').to_owned(),
+            ))
+        })
+        .collect();
+    let shards = &env.iter().find(|(n, _)| n == "SHARDS").expect("SHARDS").1;
+    assert_eq!(shards, &completions.to_string(), "SHARDS = completions");
+    // The folded (`>-`) script: the lines after `- >-` indented deeper, joined by spaces.
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == "- >-")
+        .expect("args script")
+        + 1;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let first = indent(lines[start]);
+    let script = lines[start..]
+        .iter()
+        .take_while(|l| indent(l) >= first && !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(script.contains("JOB_COMPLETION_INDEX"), "{script}");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("k8s");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_drillsim")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for index in 0..completions {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.current_dir(root()).arg("-c").arg(&script);
+        for (k, v) in &env {
+            cmd.env(k, v);
+        }
+        let st = cmd
+            .env("SWEEP", root().join(WIND))
+            .env("OUT_DIR", &out)
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .env("PATH", &path)
+            .status()
+            .unwrap();
+        assert!(st.success(), "pod {index} failed: {script}");
+    }
+    let shards: Vec<String> = (0..completions)
+        .map(|i| out.join(format!("shard-{i}")).display().to_string())
+        .collect();
+    let merged = out.join("merged").display().to_string();
+    let mut args = vec!["batch", "merge"];
+    args.extend(shards.iter().map(String::as_str));
+    args.extend(["--out", &merged, "-q"]);
+    batch(&args);
+    let local = tmp.path().join("local");
+    batch(&["batch", WIND, "--out", local.to_str().unwrap(), "-q"]);
+    assert_same(&local, &out.join("merged"));
+}
