@@ -54,7 +54,8 @@ pub enum PlanCommand {
         /// Cover time of the maximal covering objective, minutes.
         #[arg(long, default_value_t = 15.0)]
         minutes: f64,
-        /// Enumerate all K-subsets when there are at most this many (else greedy only).
+        /// Enumerate all K-subsets when there are at most this many (above: greedy + vertex
+        /// substitution with a Lagrangian bound and the optimality gap).
         #[arg(long, default_value_t = 200_000)]
         exact_limit: u64,
         /// Output folder [default: runs/<scenario>-optimise].

@@ -16,6 +16,7 @@
 //!
 //! No GUI or terminal code lives here.
 
+pub mod bounds;
 pub mod coverage;
 pub mod design;
 pub mod exec;
