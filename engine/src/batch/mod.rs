@@ -20,6 +20,7 @@ pub mod bounds;
 pub mod coverage;
 pub mod design;
 pub mod exec;
+pub mod isochrone;
 pub mod journal;
 pub mod names;
 pub mod optimise;
