@@ -6,8 +6,9 @@
 //!   min(t_from + s/v, t_to + (L − s)/v) (only the first term on a one-way edge), with
 //!   t_from, t_to the node times from the site and v the edge's free-flow speed; points
 //!   are sampled every quarter cell.
-//! - Each sample seeds the cell it lies in with its time plus the walk from the sample
-//!   to the cell centre; from there the walk spreads over the grid at `walk_m_s` by
+//! - Each sample seeds the cell it lies in with its time (a cell the road crosses is
+//!   reached when the road is: no walk to its centre, so a road on a cell boundary is
+//!   not penalised); from there the walk spreads over the grid at `walk_m_s` by
 //!   Dijkstra on the 8-neighbour graph (steps of one cell size or √2 of it). On axis and
 //!   diagonal directions this is the Euclidean walking time; in between it overestimates
 //!   by at most 8.2 % (octile metric, see Borgefors 1986).
@@ -79,11 +80,9 @@ pub fn reach_times(
                     w[0][1] + f * (w[1][1] - w[0][1]),
                 ];
                 if let Some((c, r)) = spec.cell_at(p[0], p[1]) {
-                    let q = spec.cell_center(c, r);
-                    let v = ts + (q[0] - p[0]).hypot(q[1] - p[1]) / walk_m_s;
                     let cell = t.get_mut(c, r);
-                    if v < *cell {
-                        *cell = v;
+                    if ts < *cell {
+                        *cell = ts;
                     }
                 }
             }
