@@ -345,7 +345,7 @@ fn write_isochrones(
             let times = reach_times(spec, &st.net, node_t, walk_m_s, max_s);
             for (n, &t) in nearest.data_mut().iter_mut().zip(times.data()) {
                 let m = (t / 60.0) as f32;
-                if t.is_finite() && !(m >= *n) {
+                if t.is_finite() && (n.is_nan() || m < *n) {
                     *n = m;
                 }
             }
