@@ -24,6 +24,9 @@ use rayon::prelude::*;
 
 use crate::{EXIT_FAILURE, EXIT_INVALID};
 
+#[cfg(feature = "parquet")]
+mod parquet_out;
+
 /// Arguments of `drillsim batch`.
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -46,6 +49,10 @@ pub struct BatchArgs {
     /// Continue a killed or failed batch in --out, skipping finished runs.
     #[arg(long)]
     resume: bool,
+    /// Require `results.parquet` (written whenever drillsim is built with the cargo
+    /// feature `parquet`; without it this option is an error).
+    #[arg(long)]
+    parquet: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -62,6 +69,9 @@ enum BatchCommand {
         /// Folder for the merged results.
         #[arg(long)]
         out: PathBuf,
+        /// Require `results.parquet` (needs the cargo feature `parquet`).
+        #[arg(long)]
+        parquet: bool,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -89,8 +99,19 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
 /// Runs the command; returns the exit code.
 pub fn batch(args: &BatchArgs) -> u8 {
     let result = match (&args.command, &args.sweep, &args.out) {
-        (Some(BatchCommand::Merge { dirs, out, quiet }), _, _) => merge(dirs, out, *quiet),
-        (None, Some(sweep), Some(out)) => run_batch(args, sweep, out),
+        (
+            Some(BatchCommand::Merge {
+                dirs,
+                out,
+                parquet,
+                quiet,
+            }),
+            _,
+            _,
+        ) => check_parquet(*parquet).and_then(|()| merge(dirs, out, *quiet)),
+        (None, Some(sweep), Some(out)) => {
+            check_parquet(args.parquet).and_then(|()| run_batch(args, sweep, out))
+        }
         _ => Err((
             EXIT_INVALID,
             "usage: drillsim batch <sweep.ron> --out DIR".into(),
@@ -115,6 +136,37 @@ fn failed(msg: impl Into<String>) -> Failure {
     (EXIT_FAILURE, msg.into())
 }
 
+/// `--parquet` without the cargo feature is an error before anything runs.
+fn check_parquet(asked: bool) -> Result<(), Failure> {
+    if asked && !cfg!(feature = "parquet") {
+        return Err(invalid(
+            "error: --parquet: this drillsim was built without Parquet output; rebuild with \
+             the cargo feature `parquet` (cargo build --release --features parquet), or \
+             use results.csv",
+        ));
+    }
+    Ok(())
+}
+
+/// Every derived file of `dir`: the engine's CSV, aggregates and rasters, plus
+/// `results.parquet` with the feature `parquet`.
+fn write_all(
+    dir: &Path,
+    manifest: &Manifest,
+    records: &[journal::RunRecord],
+) -> Result<drillsim_engine::batch::results::Aggregates, String> {
+    let agg = write_results(dir, manifest, records)?;
+    #[cfg(feature = "parquet")]
+    {
+        let table = drillsim_engine::batch::table::Table::of(manifest, records);
+        write_atomic(
+            &dir.join("results.parquet"),
+            &parquet_out::to_bytes(&table)?,
+        )?;
+    }
+    Ok(agg)
+}
+
 fn run_batch(args: &BatchArgs, sweep_path: &Path, out: &Path) -> Result<u8, Failure> {
     let started = Instant::now();
     let sweep = load_sweep(sweep_path).map_err(|e| {
@@ -126,6 +178,15 @@ fn run_batch(args: &BatchArgs, sweep_path: &Path, out: &Path) -> Result<u8, Fail
         ))
     })?;
     let ctx = BatchContext::new(sweep).map_err(|e| invalid(e.to_string()))?;
+    // Rasters and metrics the sweep names must exist before any run is spent.
+    ctx.check_output_names().map_err(|e| {
+        let n = e.diagnostics.len();
+        invalid(format!(
+            "{}\nerror: the sweep has {n} error{}",
+            diagnostics(&e),
+            if n == 1 { "" } else { "s" }
+        ))
+    })?;
     let runs = plan(&ctx.sweep.sweep);
     let manifest = Manifest::new(&ctx, &runs, args.shard);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -188,7 +249,7 @@ fn run_batch(args: &BatchArgs, sweep_path: &Path, out: &Path) -> Result<u8, Fail
     drop(journal);
     let (records, _) = journal::read(&journal_path).map_err(failed)?;
     let records = dedup(records).map_err(failed)?;
-    let agg = write_results(out, &manifest, &records).map_err(failed)?;
+    let agg = write_all(out, &manifest, &records).map_err(failed)?;
     if let Err(e) = result {
         return Err(failed(format!(
             "{e}\nerror: the batch stopped; {} runs are saved in {} (continue with --resume)",
@@ -300,7 +361,7 @@ fn merge(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<u8, Failure> {
         lines.push('\n');
     }
     write_atomic(&out.join("journal.jsonl"), lines.as_bytes()).map_err(failed)?;
-    write_results(out, &manifest, &records).map_err(failed)?;
+    write_all(out, &manifest, &records).map_err(failed)?;
     let have: BTreeSet<u64> = records.iter().map(|r| r.run).collect();
     let missing: Vec<String> = manifest
         .runs

@@ -34,6 +34,10 @@ pub enum PlanCommand {
         /// Team preset whose hazard limits apply with --at-s.
         #[arg(long, default_value = "fire_engine")]
         vehicle: String,
+        /// Walking speed off the road for the isochrone polygons, m/s (1.4: mean
+        /// adult walking speed, e.g. Knoblauch, Pietrucha & Nitzburg 1996).
+        #[arg(long, default_value_t = 1.4)]
+        walk_m_s: f64,
         /// Output folder [default: runs/<scenario>-coverage].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -54,7 +58,8 @@ pub enum PlanCommand {
         /// Cover time of the maximal covering objective, minutes.
         #[arg(long, default_value_t = 15.0)]
         minutes: f64,
-        /// Enumerate all K-subsets when there are at most this many (else greedy only).
+        /// Enumerate all K-subsets when there are at most this many (above: greedy + vertex
+        /// substitution with a Lagrangian bound and the optimality gap).
         #[arg(long, default_value_t = 200_000)]
         exact_limit: u64,
         /// Output folder [default: runs/<scenario>-optimise].
@@ -94,6 +99,7 @@ pub fn plan(cmd: &PlanCommand) -> u8 {
         horizon_h,
         at_s,
         vehicle,
+        walk_m_s,
         out,
         quiet,
     } = cmd
@@ -102,8 +108,9 @@ pub fn plan(cmd: &PlanCommand) -> u8 {
     };
     if minutes.iter().any(|m| !(m.is_finite() && *m > 0.0))
         || !(horizon_h.is_finite() && *horizon_h > 0.0)
+        || !(walk_m_s.is_finite() && *walk_m_s > 0.0)
     {
-        eprintln!("error: --minutes and --horizon-h must be positive numbers");
+        eprintln!("error: --minutes, --horizon-h and --walk-m-s must be positive numbers");
         return EXIT_INVALID;
     }
     let mut sim = match Simulation::from_file(scenario, RunConfig::default()) {
@@ -128,7 +135,9 @@ pub fn plan(cmd: &PlanCommand) -> u8 {
             .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from("runs").join(format!("{stem}-coverage"))
     });
-    if let Err(e) = write_outputs(&sim, &cov, &out) {
+    if let Err(e) =
+        write_outputs(&sim, &cov, &out).and_then(|()| write_isochrones(&sim, &cov, *walk_m_s, &out))
+    {
         eprintln!("error: {e}");
         return EXIT_FAILURE;
     }
@@ -310,4 +319,71 @@ fn geojson(sim: &Simulation, cov: &Coverage) -> String {
         }));
     }
     serde_json::json!({"type": "FeatureCollection", "features": features}).to_string() + "\n"
+}
+
+/// `isochrone_polygons.geojson`: one MultiPolygon feature per facility and threshold
+/// (the area reachable by road plus a walk at `walk_m_s`, see
+/// `drillsim_engine::batch::isochrone`), and `isochrones.png`: minutes from the nearest
+/// facility by road and walk, up to the largest threshold.
+fn write_isochrones(
+    sim: &Simulation,
+    cov: &Coverage,
+    walk_m_s: f64,
+    out: &Path,
+) -> Result<(), String> {
+    use drillsim_engine::batch::isochrone::{reach_times, trace};
+    use drillsim_engine::world::grid::Grid;
+    let spec = sim.terrain().spec;
+    let max_s = cov.minutes.iter().copied().fold(0.0, f64::max) * 60.0;
+    let mut nearest = Grid::filled(spec, f32::NAN);
+    let mut features = Vec::new();
+    if let Some(st) = sim
+        .world()
+        .get_resource::<drillsim_engine::agents::state::AgentStatic>()
+    {
+        for (f, node_t) in cov.facilities.iter().zip(&cov.facility_node_time_s) {
+            let times = reach_times(spec, &st.net, node_t, walk_m_s, max_s);
+            for (n, &t) in nearest.data_mut().iter_mut().zip(times.data()) {
+                let m = (t / 60.0) as f32;
+                if t.is_finite() && (n.is_nan() || m < *n) {
+                    *n = m;
+                }
+            }
+            for &m in &cov.minutes {
+                let polys = trace(&times, m * 60.0);
+                features.push(serde_json::json!({
+                    "type": "Feature",
+                    "geometry": {"type": "MultiPolygon", "coordinates": polys},
+                    "properties": {
+                        "facility": f.id, "kind": f.kind, "minutes": m, "walk_m_s": walk_m_s,
+                    },
+                }));
+            }
+        }
+    }
+    let epsg = sim.scenario().scenario.map.epsg;
+    let mut fc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    if let Some(code) = epsg {
+        fc["crs"] = serde_json::json!({
+            "type": "name",
+            "properties": {"name": format!("urn:ogc:def:crs:EPSG::{code}")},
+        });
+    }
+    write_atomic(
+        &out.join("isochrone_polygons.geojson"),
+        (fc.to_string() + "\n").as_bytes(),
+    )?;
+    let rgba = raster::colorize(
+        &nearest,
+        Ramp::Viridis,
+        0.0,
+        (max_s / 60.0).max(1e-3) as f32,
+    );
+    raster::write_png(
+        &out.join("isochrones.png"),
+        nearest.width() as u32,
+        nearest.height() as u32,
+        &rgba,
+    )
+    .map_err(|e| e.to_string())
 }

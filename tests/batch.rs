@@ -315,3 +315,235 @@ fn slurm_job_array_matches_a_local_run() {
     batch(&["batch", WIND, "--out", local.to_str().unwrap(), "-q"]);
     assert_same(&local, &out.join("merged"));
 }
+
+/// A sweep with an integer axis (`run.seed`), a float axis (wind speed) and a text axis
+/// (stability class, JSON with quotes), written next to a copy of the tiny release.
+#[cfg(feature = "parquet")]
+fn typed_sweep(dir: &Path) -> std::path::PathBuf {
+    let base = root().join("tests/fixtures/batch/tiny_chlorine.ron");
+    let sweep = format!(
+        r#"Sweep(
+    name: "typed columns",
+    base: "{}",
+    seed: 3,
+    axes: [
+        (path: "run.seed", values: List([1, 2])),
+        (path: "weather.wind[0].speed_m_s", values: List([2.0, 4.5])),
+        (path: "weather.stability", values: List([{{"Class": "D"}}, {{"Class": "F"}}])),
+    ],
+    metrics: Some(["gas_area_aegl2_m2", "gas[0].levels[1].max_distance_m"]),
+)"#,
+        base.display()
+    );
+    let p = dir.join("typed.ron");
+    std::fs::write(&p, sweep).unwrap();
+    p
+}
+
+/// One CSV line split into cells (RFC 4180 quoting).
+#[cfg(feature = "parquet")]
+fn csv_line(line: &str) -> Vec<String> {
+    let (mut cells, mut cur, mut quoted, mut chars) =
+        (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    cells.push(cur);
+    cells
+}
+
+/// `results.parquet` read back with the parquet crate's row reader holds exactly the
+/// CSV's columns and rows: unsigned integers for run/point/replication/seed, signed
+/// integers for the integer axis, doubles for the float axis and the metrics (compared
+/// with the CSV's shortest round-trip decimals exactly), strings for the text axis, and
+/// nulls where the CSV is empty. The merge of two shards writes the same file.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_results_equal_the_csv() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = typed_sweep(tmp.path());
+    let sweep = sweep.to_str().unwrap();
+    let d = |n: &str| tmp.path().join(n).display().to_string();
+    batch(&["batch", sweep, "--out", &d("all"), "--parquet", "-q"]);
+    let csv = String::from_utf8(read(&tmp.path().join("all"), "results.csv")).unwrap();
+    let lines: Vec<Vec<String>> = csv.lines().map(csv_line).collect();
+    assert_eq!(lines.len(), 1 + 8, "{csv}");
+    let file = std::fs::File::open(tmp.path().join("all/results.parquet")).unwrap();
+    let reader = SerializedFileReader::new(file).unwrap();
+    let rows: Vec<_> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), lines.len() - 1);
+    let mut kinds = std::collections::BTreeSet::new();
+    for (row, want) in rows.iter().zip(&lines[1..]) {
+        let cols: Vec<_> = row.get_column_iter().collect();
+        let names: Vec<&str> = cols.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, lines[0], "column names");
+        for ((name, field), cell) in cols.iter().zip(want) {
+            let (ok, kind) = match field {
+                Field::ULong(v) => (v.to_string() == *cell, "ULong"),
+                Field::Long(v) => (v.to_string() == *cell, "Long"),
+                Field::Double(v) => (cell.parse::<f64>() == Ok(*v), "Double"),
+                Field::Str(s) => (s == cell, "Str"),
+                Field::Null => (cell.is_empty(), "Null"),
+                other => panic!("{name}: unexpected {other:?}"),
+            };
+            assert!(ok, "{name}: parquet {field:?} vs csv `{cell}`");
+            kinds.insert(format!("{name}:{kind}"));
+        }
+    }
+    for k in [
+        "run:ULong",
+        "seed:ULong",
+        "run.seed:Long",
+        "weather.wind[0].speed_m_s:Double",
+        "weather.stability:Str",
+        "gas_area_aegl2_m2_max:Double",
+    ] {
+        assert!(kinds.contains(k), "{k} not in {kinds:?}");
+    }
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        batch(&[
+            "batch",
+            sweep,
+            "--out",
+            &d(&format!("s{i}")),
+            "--shard",
+            &shard,
+            "-q",
+        ]);
+    }
+    batch(&[
+        "batch",
+        "merge",
+        &d("s1"),
+        &d("s0"),
+        "--out",
+        &d("merged"),
+        "-q",
+    ]);
+    assert!(
+        read(&tmp.path().join("all"), "results.parquet")
+            == read(&tmp.path().join("merged"), "results.parquet"),
+        "merged results.parquet differs from the single run's"
+    );
+}
+
+/// Without the cargo feature, asking for Parquet fails before anything runs and names
+/// the feature.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_without_the_feature_is_a_clear_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = drillsim(
+        &[
+            "batch",
+            WIND,
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--parquet",
+        ],
+        &[],
+    );
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cargo feature `parquet`"), "{stderr}");
+    assert!(!out_dir.exists());
+}
+
+/// The Kubernetes Indexed Job of scale/k8s/drillsim-sweep-job.yaml, run locally: reads
+/// `completions`, the container's env values and its `sh -c` script (line-based: the
+/// manifest keeps them in that form), runs the script once per index in
+/// 0..completions with `JOB_COMPLETION_INDEX` set as Kubernetes sets it for each pod
+/// (SWEEP and OUT_DIR pointed at the test sweep and a temporary folder; `drillsim` on
+/// PATH), merges the shard folders as the manifest's header says, and checks the merged
+/// files are byte-identical to a local run.
+#[test]
+fn kubernetes_indexed_job_matches_a_local_run() {
+    let yaml = std::fs::read_to_string(root().join("scale/k8s/drillsim-sweep-job.yaml")).unwrap();
+    let lines: Vec<&str> = yaml.lines().collect();
+    let completions: u64 = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("completions:"))
+        .expect("completions")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(yaml.contains("completionMode: Indexed"));
+    let env: Vec<(String, String)> = lines
+        .iter()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("- {name: ")?;
+            let (name, rest) = rest.split_once(", value: ")?;
+            Some((
+                name.to_owned(),
+                rest.trim_end_matches('}').trim_matches('"').to_owned(),
+            ))
+        })
+        .collect();
+    let shards = &env.iter().find(|(n, _)| n == "SHARDS").expect("SHARDS").1;
+    assert_eq!(shards, &completions.to_string(), "SHARDS = completions");
+    // The folded (`>-`) script: the lines after `- >-` indented deeper, joined by spaces.
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == "- >-")
+        .expect("args script")
+        + 1;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let first = indent(lines[start]);
+    let script = lines[start..]
+        .iter()
+        .take_while(|l| indent(l) >= first && !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(script.contains("JOB_COMPLETION_INDEX"), "{script}");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("k8s");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_drillsim")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for index in 0..completions {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.current_dir(root()).arg("-c").arg(&script);
+        for (k, v) in &env {
+            cmd.env(k, v);
+        }
+        let st = cmd
+            .env("SWEEP", root().join(WIND))
+            .env("OUT_DIR", &out)
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .env("PATH", &path)
+            .status()
+            .unwrap();
+        assert!(st.success(), "pod {index} failed: {script}");
+    }
+    let shards: Vec<String> = (0..completions)
+        .map(|i| out.join(format!("shard-{i}")).display().to_string())
+        .collect();
+    let merged = out.join("merged").display().to_string();
+    let mut args = vec!["batch", "merge"];
+    args.extend(shards.iter().map(String::as_str));
+    args.extend(["--out", &merged, "-q"]);
+    batch(&args);
+    let local = tmp.path().join("local");
+    batch(&["batch", WIND, "--out", local.to_str().unwrap(), "-q"]);
+    assert_same(&local, &out.join("merged"));
+}

@@ -91,7 +91,11 @@ fn optimise_finds_the_hand_computed_optimum() {
         .skip(1)
         .map(|l| l.split(',').collect())
         .collect();
-    assert_eq!(rows.len(), 4, "{csv}");
+    assert_eq!(
+        rows.len(),
+        6,
+        "greedy, substitution, exact per objective:\n{csv}"
+    );
     for r in &rows {
         let (site, covered, wt, base_wt): (&str, f64, f64, f64) = (
             &format!("{},{}", r[4], r[5]),
@@ -153,5 +157,123 @@ fn hazards_never_increase_coverage() {
     assert_eq!(free.len(), flooded.len());
     for (f, h) in free.iter().zip(&flooded) {
         assert!(h <= f, "{flooded:?} vs {free:?}");
+    }
+}
+
+/// Above the enumeration limit (`--exact-limit 0`) the same grid is solved by greedy +
+/// vertex substitution (Teitz & Bart 1968) with Lagrangian bounds (Beasley 1993): the
+/// substitution rows reach the hand-computed optima of the test above ((900, 500)
+/// covering all 350 people; (900, 900) with 5760 person-s) and state a gap; required
+/// ≤ 1 % (the bound's subgradient search is finite, so an exact 0 is not demanded).
+#[test]
+fn optimise_above_the_enumeration_limit_states_a_small_gap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("opt");
+    let o = drillsim(
+        &[
+            "plan",
+            "optimise",
+            "tests/fixtures/batch/plan_grid.ron",
+            "--add",
+            "1",
+            "--minutes",
+            "0.5",
+            "--exact-limit",
+            "0",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let (so, se) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{so}{se}");
+    assert!(so.contains("Lagrangian gap"), "{so}");
+    let csv = std::fs::read_to_string(out.join("optimise.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        4,
+        "greedy and substitution per objective:\n{csv}"
+    );
+    for r in rows.iter().filter(|r| r[1] == "substitution") {
+        let gap: f64 = r[11].parse().unwrap();
+        assert!((0.0..=0.01).contains(&gap), "{csv}");
+        let site = format!("{},{}", r[4], r[5]);
+        if r[0] == "max_covering" {
+            assert_eq!((site.as_str(), r[6]), ("900,500", "350"), "{csv}");
+        } else {
+            assert_eq!(site, "900,900", "{csv}");
+            let wt: f64 = r[7].parse().unwrap();
+            assert!((wt - 5760.0).abs() < 1e-6, "{csv}");
+        }
+    }
+}
+
+/// Isochrone polygons on the road grid (20 m cells): from the base at the corner node
+/// (100, 100), within 0.5 min a secondary road (50 km/h = 13.89 m/s, CJJ 37-2012) is
+/// driven 30 s · 13.89 m/s = 416.7 m east and north, so the polygon's east and north
+/// extents are 100 + 416.7 m; off the road at the base one walks 30 s · 1.4 m/s = 42 m,
+/// so its south and west extents are 100 − 42 m. Tolerance one cell (20 m).
+#[test]
+fn isochrone_polygons_by_hand() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cov");
+    let o = drillsim(
+        &[
+            "plan",
+            "coverage",
+            "tests/fixtures/batch/plan_grid.ron",
+            "--minutes",
+            "0.5,1,2",
+            "--walk-m-s",
+            "1.4",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+        &[],
+    );
+    let (so, se) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{so}{se}");
+    assert!(out.join("isochrones.png").exists());
+    let gj: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("isochrone_polygons.geojson")).unwrap(),
+    )
+    .unwrap();
+    let features = gj["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3 * 3, "3 facilities × 3 thresholds");
+    let f = features
+        .iter()
+        .find(|f| f["properties"]["facility"] == "base" && f["properties"]["minutes"] == 0.5)
+        .unwrap();
+    let polys = f["geometry"]["coordinates"].as_array().unwrap();
+    assert_eq!(polys.len(), 1, "{f}");
+    let ring: Vec<[f64; 2]> = polys[0][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()])
+        .collect();
+    assert_eq!(ring.first(), ring.last(), "closed ring");
+    let ext = |k: usize, max: bool| {
+        ring.iter()
+            .map(|p| p[k])
+            .fold(if max { f64::MIN } else { f64::MAX }, |a, b| {
+                if max { a.max(b) } else { a.min(b) }
+            })
+    };
+    let drive = 100.0 + 30.0 * 50.0 / 3.6;
+    let walk = 100.0 - 30.0 * 1.4;
+    for (got, want, what) in [
+        (ext(0, true), drive, "east"),
+        (ext(1, true), drive, "north"),
+        (ext(0, false), walk, "west"),
+        (ext(1, false), walk, "south"),
+    ] {
+        assert!((got - want).abs() <= 20.0, "{what}: {got} vs {want}");
     }
 }

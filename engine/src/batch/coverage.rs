@@ -123,6 +123,9 @@ pub struct Coverage {
     /// Nearest base (facility index) of each road node (`u32::MAX` = none).
     #[serde(skip)]
     pub node_base: Vec<u32>,
+    /// Time from each facility (in `facilities` order) to each road node, s.
+    #[serde(skip)]
+    pub facility_node_time_s: Vec<Vec<f64>>,
 }
 
 fn kind_name(k: &FacilityKind) -> &'static str {
@@ -219,6 +222,7 @@ fn coverage_with(
             unassigned_evacuees: 0.0,
             node_time_s: Vec::new(),
             node_base: Vec::new(),
+            facility_node_time_s: Vec::new(),
         };
     };
     let net = &st.net;
@@ -384,6 +388,7 @@ fn coverage_with(
         unassigned_evacuees,
         node_time_s,
         node_base,
+        facility_node_time_s: per_facility_times,
     }
 }
 

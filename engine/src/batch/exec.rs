@@ -90,7 +90,12 @@ impl BatchContext {
         })
     }
 
-    fn sweep_error(&self, path: &str, message: String, hint: impl Into<String>) -> ScenarioError {
+    pub(super) fn sweep_error(
+        &self,
+        path: &str,
+        message: String,
+        hint: impl Into<String>,
+    ) -> ScenarioError {
         let pos = crate::scenario::spans::SpanIndex::new(&self.sweep.text).locate(path);
         ScenarioError::one(
             Diagnostic::new(&self.sweep.file, message)

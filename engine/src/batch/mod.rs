@@ -16,16 +16,20 @@
 //!
 //! No GUI or terminal code lives here.
 
+pub mod bounds;
 pub mod coverage;
 pub mod design;
 pub mod exec;
+pub mod isochrone;
 pub mod journal;
+pub mod names;
 pub mod optimise;
 pub mod path;
 pub mod results;
 pub mod seed;
 pub mod stats;
 pub mod sweep;
+pub mod table;
 
 pub use design::{PlannedRun, plan};
 pub use exec::run_one;

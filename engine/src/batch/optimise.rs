@@ -12,7 +12,9 @@
 //! Both are solved greedily (add the candidate with the best marginal value, lowest index
 //! on ties) and, when the number of K-subsets is at most a limit, exactly by enumerating
 //! every subset in lexicographic order (first best kept). Greedy MCLP is within
-//! (1 − 1/e) of the optimum (Nemhauser, Wolsey & Fisher 1978).
+//! (1 − 1/e) of the optimum (Nemhauser, Wolsey & Fisher 1978). Above the limit,
+//! [`super::bounds`] improves the greedy choice by vertex substitution (Teitz & Bart
+//! 1968) and states the optimality gap from Lagrangian bounds (Beasley 1993).
 //!
 //! ## Units
 //! Times s, weights people.
@@ -28,6 +30,10 @@
 //!   centers and medians of a graph. Operations Research 12(3), 450–459.
 //! - ReVelle, C. S. & Swain, R. W. (1970). Central facilities location. Geographical
 //!   Analysis 2(1), 30–42.
+//! - Teitz, M. B. & Bart, P. (1968). Heuristic methods for estimating the generalized
+//!   vertex median of a weighted graph. Operations Research 16(5), 955–961.
+//! - Beasley, J. E. (1993). Lagrangean heuristics for location problems. European
+//!   Journal of Operational Research 65, 383–399.
 //! - Nemhauser, G. L., Wolsey, L. A. & Fisher, M. L. (1978). An analysis of
 //!   approximations for maximizing submodular set functions — I. Mathematical
 //!   Programming 14, 265–294.

@@ -7,7 +7,6 @@
 //! batch run with any number of threads, resumed, or merged from shards gives the same
 //! bytes.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -18,6 +17,7 @@ use super::exec::BatchContext;
 use super::journal::RunRecord;
 use super::stats::{Stats, exceedance, stats};
 use super::sweep::{Design, RasterThreshold, Threshold};
+use super::table::{Table, csv_cell, metric_names, metric_value as value};
 use crate::world::grid::{Grid, GridSpec};
 use crate::world::raster::{self, Ramp};
 
@@ -161,71 +161,10 @@ pub fn dedup(mut records: Vec<RunRecord>) -> Result<Vec<RunRecord>, String> {
     Ok(out)
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
-/// Metric names in the order first met, runs taken in run-index order.
-fn metric_names(records: &[RunRecord]) -> Vec<String> {
-    let mut seen = BTreeMap::new();
-    let mut names = Vec::new();
-    for r in records {
-        for (n, _) in &r.metrics {
-            if seen.insert(n.clone(), ()).is_none() {
-                names.push(n.clone());
-            }
-        }
-    }
-    names
-}
-
-fn value(r: &RunRecord, name: &str) -> f64 {
-    r.metrics
-        .iter()
-        .find(|(n, _)| n == name)
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(f64::NAN)
-}
-
-/// `results.csv`: `run,point,replication,seed,<axes…>,<metrics…>`; `records` sorted.
+/// `results.csv`: `run,point,replication,seed,<axes…>,<metrics…>`; `records` sorted
+/// (the text form of [`Table`]).
 pub fn results_csv(manifest: &Manifest, records: &[RunRecord]) -> String {
-    let names = metric_names(records);
-    let mut header = vec!["run", "point", "replication", "seed"];
-    header.extend(manifest.axes.iter().map(String::as_str));
-    header.extend(names.iter().map(String::as_str));
-    let mut out: Vec<String> = vec![
-        header
-            .iter()
-            .map(|h| csv_cell(h))
-            .collect::<Vec<_>>()
-            .join(","),
-    ];
-    for r in records {
-        let Some(m) = manifest.runs.get(r.run as usize).filter(|m| m.run == r.run) else {
-            continue;
-        };
-        let mut cells = vec![
-            m.run.to_string(),
-            m.point.to_string(),
-            m.replication.to_string(),
-            m.seed.to_string(),
-        ];
-        cells.extend(m.values.iter().map(|v| csv_cell(v)));
-        for n in &names {
-            let v = value(r, n);
-            cells.push(if v.is_nan() {
-                String::new()
-            } else {
-                v.to_string()
-            });
-        }
-        out.push(cells.join(","));
-    }
-    out.join("\n") + "\n"
+    Table::of(manifest, records).to_csv()
 }
 
 /// Aggregates over the runs.
