@@ -122,7 +122,7 @@ fn check_common(dir: &Path) -> Value {
         (last - stored).abs() <= 1e-9 * stored.max(1.0),
         "{last} vs {stored}"
     );
-    for name in ["flooded_area_m2", "max_depth_m", "mass_error_rel"] {
+    for name in ["flooded_area_m2", "wet_area_m2", "max_depth_m", "mass_error_rel"] {
         let c = column(dir, name);
         assert!(c.iter().all(|(_, v)| v.is_finite() && *v >= 0.0), "{name}");
     }
@@ -195,13 +195,19 @@ fn levee_breach_floods_the_plain_only_after_the_breach() {
     assert_eq!(wet_behind_south, 0);
     // Before the breach the flood stays between the levees: rows 47–53, 200 columns of
     // 225 m² = 315 000 m².
-    for (t, a) in column(&d, "flooded_area_m2") {
-        if t < t_breach {
-            assert!(a <= 315_000.0 + 1.0, "{a} m² flooded at {t} s");
+    // (Wet area: any water; the flooded area only counts water deeper than 15 cm, so it
+    // can never exceed it.)
+    let wet = column(&d, "wet_area_m2");
+    for (t, a) in &wet {
+        if *t < t_breach {
+            assert!(*a <= 315_000.0 + 1.0, "{a} m² wet at {t} s");
         }
     }
-    let last_area = column(&d, "flooded_area_m2").last().unwrap().1;
+    let last_area = wet.last().unwrap().1;
     assert!(last_area > 315_000.0 + 100.0 * 225.0, "{last_area}");
+    for ((t, flooded), (_, w)) in column(&d, "flooded_area_m2").into_iter().zip(&wet) {
+        assert!(flooded <= *w, "{flooded} m² flooded > {w} m² wet at {t} s");
+    }
 }
 
 #[test]

@@ -462,10 +462,24 @@ impl FloodModel {
         )
     }
 
-    /// Area (m²) of cells deeper than the dry threshold.
+    /// Area (m²) of cells deeper than the spec's flooded-depth threshold
+    /// ([`FloodSpec::flooded_depth_m`], 15 cm by default).
     pub fn flooded_area_m2(&self) -> f64 {
-        let dry = self.core.dry_depth;
-        self.core.h.iter().filter(|&&d| d > dry).count() as f64 * self.core.grid.cell_area()
+        let t = self
+            .spec
+            .flooded_depth_m()
+            .max(f64::from(self.core.dry_depth));
+        self.area_deeper_than(t)
+    }
+
+    /// Area (m²) of cells deeper than the dry threshold (any water, rain film included).
+    pub fn wet_area_m2(&self) -> f64 {
+        self.area_deeper_than(f64::from(self.core.dry_depth))
+    }
+
+    fn area_deeper_than(&self, t_m: f64) -> f64 {
+        self.core.h.iter().filter(|&&d| f64::from(d) > t_m).count() as f64
+            * self.core.grid.cell_area()
     }
 
     /// Stored water volume (m³).
@@ -516,5 +530,39 @@ impl FloodModel {
     /// Cells the last step planned to update (diagnostics: proportional-work check).
     pub fn active_cells(&self) -> usize {
         self.core.active.planned_cells()
+    }
+}
+
+#[cfg(test)]
+mod area_tests {
+    use super::{FloodModel, FloodSpec, InitialWater, Region};
+    use crate::world::{Grid, GridSpec};
+
+    /// Still water 10 cm deep on a flat 10 × 8 grid of 5 m cells (2000 m²): wet
+    /// everywhere, flooded nowhere at the default 15 cm, flooded everywhere at 5 cm.
+    #[test]
+    fn flooded_area_counts_only_water_deeper_than_the_threshold() {
+        let g = GridSpec {
+            width: 10,
+            height: 8,
+            cell_size: 5.0,
+            origin: [0.0, 0.0],
+        };
+        let build = |threshold: Option<f64>| {
+            let mut spec = FloodSpec::default();
+            spec.flooded_depth_m = threshold;
+            spec.initial_water.push(InitialWater {
+                region: Region::Rectangle {
+                    min: [0.0, 0.0],
+                    max: [50.0, 40.0],
+                },
+                level_m: 0.1,
+            });
+            FloodModel::new(spec, &Grid::filled(g, 0.0_f32), &Grid::filled(g, 0.03_f32)).unwrap()
+        };
+        let m = build(None);
+        assert_eq!(m.wet_area_m2(), 2000.0);
+        assert_eq!(m.flooded_area_m2(), 0.0);
+        assert_eq!(build(Some(0.05)).flooded_area_m2(), 2000.0);
     }
 }

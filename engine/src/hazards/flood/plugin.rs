@@ -7,9 +7,10 @@
 //! grid, built from the terrain's elevation and Manning n and advanced from
 //! `clock.t_s()` by `clock.dt_s()` with `WeatherNow::rain_mm_h` (the rate at the start
 //! of the tick, held over the tick). Floods of one scenario do not interact. After each
-//! tick the plugin records flooded area, stored volume, largest depth and the relative
-//! mass-balance error, their peaks, and the largest FD2320 hazard rating seen at the end
-//! of any tick.
+//! tick the plugin records flooded area (deeper than `flooded_depth_m`, 15 cm by default:
+//! the GB 51222-2017 waterlogging criterion), wet area (any water), stored volume,
+//! largest depth and the relative mass-balance error, their peaks, and the largest FD2320
+//! hazard rating seen at the end of any tick.
 //!
 //! ## Units
 //! SI: m, s, m², m³, m/s; rain in mm/h as in the weather.
@@ -42,8 +43,10 @@ use crate::world::weather::WeatherNow;
 /// Values of one flood at the end of the last tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FloodStats {
-    /// Area of cells deeper than the dry threshold (m²).
+    /// Area of cells deeper than the flooded-depth threshold (m²).
     pub flooded_area_m2: f64,
+    /// Area of cells deeper than the dry threshold, rain film included (m²).
+    pub wet_area_m2: f64,
     /// Water stored on the grid (m³).
     pub volume_m3: f64,
     /// Largest current depth (m).
@@ -99,6 +102,7 @@ impl FloodInstance {
         let depth = m.depth_slice();
         self.now = FloodStats {
             flooded_area_m2: m.flooded_area_m2(),
+            wet_area_m2: m.wet_area_m2(),
             volume_m3: m.volume_m3(),
             max_depth_m: f64::from(depth.iter().copied().fold(0.0, f32::max)),
             mass_error_rel: m.mass_balance().relative_error,
@@ -249,11 +253,13 @@ pub fn flood_metrics(floods: Res<'_, FloodHazards>, mut row: ResMut<'_, MetricsR
     let mut s = FloodStats::default();
     for f in floods.instances.iter().filter(|f| f.model.is_some()) {
         s.flooded_area_m2 += f.now.flooded_area_m2;
+        s.wet_area_m2 += f.now.wet_area_m2;
         s.volume_m3 += f.now.volume_m3;
         s.max_depth_m = s.max_depth_m.max(f.now.max_depth_m);
         s.mass_error_rel = s.mass_error_rel.max(f.now.mass_error_rel);
     }
     row.set("flooded_area_m2", s.flooded_area_m2);
+    row.set("wet_area_m2", s.wet_area_m2);
     row.set("flood_volume_m3", s.volume_m3);
     row.set("max_depth_m", s.max_depth_m);
     row.set("mass_error_rel", s.mass_error_rel);
@@ -351,6 +357,7 @@ pub fn flood_outputs(world: &World, out: &mut RunOutputs) {
             entry["mass_balance"] = serde_json::to_value(balance).unwrap_or_default();
             entry["final"] = serde_json::to_value(inst.now).unwrap_or_default();
             entry["peak"] = serde_json::to_value(inst.peaks).unwrap_or_default();
+            entry["flooded_depth_m"] = json!(m.spec().flooded_depth_m());
             entry["max_depth_m"] = json!(depth_peak);
             entry["max_speed_m_s"] = json!(speed_max);
             entry["max_hazard_rating"] = json!(hr_peak);

@@ -392,6 +392,23 @@ pub struct FloodSpec {
     /// Numerical parameters.
     #[serde(default)]
     pub numerics: FloodNumerics,
+    /// Depth (m) above which a cell counts as flooded in `flooded_area_m2` (default
+    /// [`DEFAULT_FLOODED_DEPTH_M`]); `wet_area_m2` counts every cell deeper than
+    /// `numerics.dry_depth_m`, rain film included.
+    #[serde(default)]
+    pub flooded_depth_m: Option<f64>,
+}
+
+/// Default flooded-area threshold, m: 15 cm, the waterlogging criterion of GB
+/// 51222-2017 (城镇内涝防治技术规范: no more than 15 cm of water on a traffic lane).
+/// Thinner sheets are rain on the ground, not flooding.
+pub const DEFAULT_FLOODED_DEPTH_M: f64 = 0.15;
+
+impl FloodSpec {
+    /// The flooded-area threshold in use, m.
+    pub fn flooded_depth_m(&self) -> f64 {
+        self.flooded_depth_m.unwrap_or(DEFAULT_FLOODED_DEPTH_M)
+    }
 }
 
 const LEVEL_LIMIT: f64 = 1e5;
@@ -492,6 +509,17 @@ impl FloodSpec {
                 1.0,
                 "",
                 "broad-crested weirs: about 0.5 (ideal 0.544)",
+            );
+        }
+        if let Some(d) = self.flooded_depth_m {
+            check_range(
+                out,
+                &join(path, "flooded_depth_m"),
+                d,
+                0.0,
+                10.0,
+                "m",
+                "the depth that counts as flooded, e.g. 0.15 (GB 51222-2017) or 0.3",
             );
         }
         let n = join(path, "numerics");
