@@ -549,15 +549,17 @@ mod area_tests {
             origin: [0.0, 0.0],
         };
         let build = |threshold: Option<f64>| {
-            let mut spec = FloodSpec::default();
-            spec.flooded_depth_m = threshold;
-            spec.initial_water.push(InitialWater {
-                region: Region::Rectangle {
-                    min: [0.0, 0.0],
-                    max: [50.0, 40.0],
-                },
-                level_m: 0.1,
-            });
+            let spec = FloodSpec {
+                flooded_depth_m: threshold,
+                initial_water: vec![InitialWater {
+                    region: Region::Rectangle {
+                        min: [0.0, 0.0],
+                        max: [50.0, 40.0],
+                    },
+                    level_m: 0.1,
+                }],
+                ..FloodSpec::default()
+            };
             FloodModel::new(spec, &Grid::filled(g, 0.0_f32), &Grid::filled(g, 0.03_f32)).unwrap()
         };
         let m = build(None);
