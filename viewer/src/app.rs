@@ -26,6 +26,7 @@ pub struct Loaded {
     map: Option<MapPanel>,
     rgba: Vec<u8>,
     spec: drillsim_engine::world::GridSpec,
+    elevation: Vec<f32>,
     time_bar: TimeBar,
     role: RoleSwitch,
     /// Injects panel.
@@ -52,6 +53,7 @@ impl ViewerApp {
         let title = sim.scenario().scenario.meta.name.clone();
         let spec = sim.terrain().spec;
         let rgba = terrain_rgba(&sim.terrain().elevation);
+        let elevation = sim.terrain().elevation.data().to_vec();
         Self {
             title,
             state: Ok(Loaded {
@@ -59,6 +61,7 @@ impl ViewerApp {
                 map: None,
                 rgba,
                 spec,
+                elevation,
                 time_bar: TimeBar,
                 role: RoleSwitch,
                 injects: InjectsPanel::default(),
@@ -144,11 +147,14 @@ impl ViewerApp {
             });
         });
         egui::CentralPanel::default().show(ui, |ui| {
-            let map = loaded
-                .map
-                .get_or_insert_with(|| MapPanel::new(&ctx, loaded.spec, &loaded.rgba));
+            let map = loaded.map.get_or_insert_with(|| {
+                let mut m = MapPanel::new(&ctx, loaded.spec, &loaded.rgba);
+                m.set_contours(&ctx, &loaded.elevation);
+                m
+            });
             if let Some(p) = map.ui(ui, &frame) {
                 loaded.injects.composer.point = Some(p);
+                commands.push(Command::Probe(p));
             }
         });
         for c in commands {

@@ -1,14 +1,19 @@
 //! `drillsim-viewer [scenario.ron] [--at SECONDS] [--play]`: the desktop viewer (eframe,
 //! glow renderer). `--at` opens the run at that simulated time, `--play` starts playing.
+//! `drillsim-viewer --frame-stats N` measures the map's frame time (see `frame_stats`).
 //!
 //! The app struct only wires panels to an engine [`drillsim_engine::Simulation`], which
 //! runs on its own thread so the UI never stalls.
 
 mod app;
 mod fonts;
-mod layers;
+mod frame_stats;
+mod layer_cache;
 mod map;
+mod map_details;
+mod map_symbols;
 mod panels;
+mod raster;
 mod sim_thread;
 #[cfg(test)]
 mod ui_tests;
@@ -49,6 +54,23 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args
 }
 
 fn main() -> eframe::Result {
+    // `--frame-stats N`: measure N frames of the synthetic 2000 × 2000 map and exit.
+    let raw: Vec<String> = std::env::args().collect();
+    if let Some(i) = raw.iter().position(|a| a == "--frame-stats") {
+        let n = raw.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(300);
+        let options = eframe::NativeOptions {
+            renderer: eframe::Renderer::Glow,
+            viewport: egui::ViewportBuilder::default()
+                .with_title("drillsim frame stats")
+                .with_inner_size([1280.0, 800.0]),
+            ..Default::default()
+        };
+        return eframe::run_native(
+            "drillsim-frame-stats",
+            options,
+            Box::new(move |_| Ok(Box::new(frame_stats::StatsApp::new(n)))),
+        );
+    }
     let args = match parse_args(std::env::args_os().skip(1)) {
         Ok(a) => a,
         Err(e) => {

@@ -146,7 +146,7 @@ fn legend_toggles_layers_and_player_sees_no_hazards() {
     let mut h = flagship();
     h.run_steps(2);
     assert_eq!(h.state().map_layers().map(|l| l.depth), Some(true));
-    h.get_by_label("Water depth (0–3 m)").click();
+    h.get_by_label("Water depth (5 cm – 3 m)").click();
     h.run_steps(1);
     assert_eq!(h.state().map_layers().map(|l| l.depth), Some(false));
     h.get_by_label("Teams").click();
