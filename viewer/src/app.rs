@@ -149,7 +149,7 @@ impl ViewerApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let map = loaded.map.get_or_insert_with(|| {
                 let mut m = MapPanel::new(&ctx, loaded.spec, &loaded.rgba);
-                m.set_contours(&ctx, &loaded.elevation);
+                m.set_contours(&loaded.elevation);
                 m
             });
             if let Some(p) = map.ui(ui, &frame) {

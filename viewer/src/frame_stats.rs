@@ -191,6 +191,7 @@ pub struct StatsApp {
     times: Vec<f64>,
     rows: usize,
     cpu: Vec<f64>,
+    terrain_only: bool,
 }
 
 impl StatsApp {
@@ -206,8 +207,19 @@ impl StatsApp {
         let shared = Arc::new(Mutex::new(Arc::new(frame_at(&cache, 0))));
         let out = Arc::clone(&shared);
         let zz = z.clone();
+        // Diagnostics: DRILLSIM_FRAME_STATS=static keeps the fields fixed (no uploads),
+        // =terrain draws the terrain only.
+        let mode = std::env::var("DRILLSIM_FRAME_STATS").unwrap_or_default();
+        let frozen = mode == "static" || mode == "terrain";
         std::thread::spawn(move || {
             for k in 1.. {
+                if frozen {
+                    std::thread::sleep(Duration::from_millis(33));
+                    if Arc::strong_count(&out) == 1 {
+                        return;
+                    }
+                    continue;
+                }
                 let t0 = Instant::now();
                 synth_step(&mut cache, &zz, k);
                 let f = Arc::new(frame_at(&cache, k));
@@ -233,6 +245,7 @@ impl StatsApp {
             times: Vec::with_capacity(frames),
             rows: 0,
             cpu: Vec::with_capacity(frames),
+            terrain_only: mode == "terrain",
         }
     }
 }
@@ -268,8 +281,22 @@ impl eframe::App for StatsApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let map = self.map.get_or_insert_with(|| {
                 let mut m = MapPanel::new(&ctx, grid(), &self.terrain);
-                m.set_contours(&ctx, &self.z);
-                m.layers = Layers::all();
+                m.set_contours(&self.z);
+                m.layers = if self.terrain_only {
+                    Layers {
+                        depth: false,
+                        hazard: false,
+                        gas: false,
+                        fire: false,
+                        thermal: false,
+                        overpressure: false,
+                        contours: false,
+                        facilities: false,
+                        teams: false,
+                    }
+                } else {
+                    Layers::all()
+                };
                 m
             });
             map.ui(ui, &frame);

@@ -10,6 +10,7 @@ mod fonts;
 mod frame_stats;
 mod layer_cache;
 mod map;
+mod map_composite;
 mod map_details;
 mod map_symbols;
 mod panels;

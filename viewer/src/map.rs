@@ -12,7 +12,7 @@
 use drillsim_engine::world::GridSpec;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Vec2};
 
-use crate::layer_cache::{LAYERS, LayerId, LayerSet};
+use crate::layer_cache::{LayerId, LayerSet};
 use crate::map_details::Selection;
 use crate::map_symbols::{facility_symbol, legend_symbols, team_symbol};
 use crate::sim_thread::Frame;
@@ -65,23 +65,6 @@ impl Layers {
             ..Self::default()
         }
     }
-
-    fn image_on(&self, id: usize) -> bool {
-        [
-            self.depth,
-            self.hazard,
-            self.gas,
-            self.fire,
-            self.thermal,
-            self.overpressure,
-        ][id]
-    }
-}
-
-/// A layer texture and the image version it shows.
-struct LayerTex {
-    tex: TextureHandle,
-    version: u64,
 }
 
 /// Map view state.
@@ -95,8 +78,7 @@ pub struct MapPanel {
     fitted: bool,
     /// Layers shown.
     pub layers: Layers,
-    textures: [Option<LayerTex>; LAYERS],
-    contours: Option<(TextureHandle, f64)>,
+    overlay: crate::map_composite::Composite,
     /// What was clicked last.
     pub selection: Option<Selection>,
     /// Rows uploaded in the last frame (diagnostics and frame-time runs).
@@ -107,7 +89,12 @@ impl MapPanel {
     /// A map of `rgba` (one pixel per cell of `spec`).
     pub fn new(ctx: &egui::Context, spec: GridSpec, rgba: &[u8]) -> Self {
         let image = egui::ColorImage::from_rgba_unmultiplied([spec.width, spec.height], rgba);
-        let texture = ctx.load_texture("terrain", image, egui::TextureOptions::LINEAR);
+        // Static: mipmapped, so the zoomed-out map samples few texels per pixel.
+        let options = egui::TextureOptions {
+            mipmap_mode: Some(egui::TextureFilter::Linear),
+            ..egui::TextureOptions::LINEAR
+        };
+        let texture = ctx.load_texture("terrain", image, options);
         Self {
             texture,
             spec,
@@ -115,8 +102,7 @@ impl MapPanel {
             offset: Vec2::ZERO,
             fitted: false,
             layers: Layers::default(),
-            textures: Default::default(),
-            contours: None,
+            overlay: crate::map_composite::Composite::new(spec.width, spec.height),
             selection: None,
             uploaded_rows: 0,
         }
@@ -124,7 +110,7 @@ impl MapPanel {
 
     /// Adds the contour layer of elevation `z` (m, one value per cell) at an interval
     /// chosen from the relief.
-    pub fn set_contours(&mut self, ctx: &egui::Context, z: &[f32]) {
+    pub fn set_contours(&mut self, z: &[f32]) {
         let (w, h) = (self.spec.width, self.spec.height);
         if z.len() != w * h {
             return;
@@ -138,55 +124,21 @@ impl MapPanel {
         let interval = crate::raster::contour_interval(f64::from(hi - lo));
         let mut marks = vec![0u8; w * h];
         crate::raster::contour_cells(z, w, h, interval, &mut marks);
-        let px: Vec<Color32> = marks
+        let px: Vec<u8> = marks
             .iter()
-            .map(|&m| match m {
-                2 => Color32::from_rgba_unmultiplied(60, 35, 10, 220),
-                1 => Color32::from_rgba_unmultiplied(90, 60, 30, 130),
-                _ => Color32::TRANSPARENT,
+            .flat_map(|&m| match m {
+                2 => [60, 35, 10, 220],
+                1 => [90, 60, 30, 130],
+                _ => [0; 4],
             })
             .collect();
-        let image = egui::ColorImage::new([w, h], px);
-        let tex = ctx.load_texture("contours", image, egui::TextureOptions::LINEAR);
-        self.contours = Some((tex, interval));
+        self.overlay.contours = Some((px, interval));
     }
 
-    /// Uploads the layer images that changed since the versions shown: only their
-    /// dirty row band when it is known, the whole image otherwise.
+    /// Uploads what changed in the hazard overlay (see `map_composite`).
     pub fn update_layers(&mut self, ctx: &egui::Context, set: Option<&LayerSet>) {
-        self.uploaded_rows = 0;
-        let (w, h) = (self.spec.width, self.spec.height);
-        for id in 0..LAYERS {
-            let Some(img) = set.and_then(|s| s[id].as_ref()) else {
-                self.textures[id] = None;
-                continue;
-            };
-            if img.rgba.len() != w * h * 4 {
-                continue;
-            }
-            let seen = self.textures[id].as_ref().map(|t| t.version);
-            match (img.band_since(seen), &mut self.textures[id]) {
-                (Some(None), _) => {}
-                (Some(Some((lo, hi))), Some(t)) => {
-                    let rows = &img.rgba[lo * w * 4..(hi + 1) * w * 4];
-                    let band = egui::ColorImage::from_rgba_unmultiplied([w, hi + 1 - lo], rows);
-                    t.tex
-                        .set_partial([0, lo], band, egui::TextureOptions::NEAREST);
-                    t.version = img.version;
-                    self.uploaded_rows += hi + 1 - lo;
-                }
-                _ => {
-                    let image = egui::ColorImage::from_rgba_unmultiplied([w, h], &img.rgba);
-                    let names = ["depth", "hazard", "gas", "fire", "thermal", "overpressure"];
-                    let tex = ctx.load_texture(names[id], image, egui::TextureOptions::NEAREST);
-                    self.textures[id] = Some(LayerTex {
-                        tex,
-                        version: img.version,
-                    });
-                    self.uploaded_rows += h;
-                }
-            }
-        }
+        self.overlay.update(ctx, set, self.layers);
+        self.uploaded_rows = self.overlay.uploaded_rows;
     }
 
     /// Draws the map in `ui`'s remaining space; returns the world point (m) clicked.
@@ -216,26 +168,8 @@ impl MapPanel {
         let img = Rect::from_min_size(rect.min + self.offset, size * self.zoom);
         let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
         painter.image(self.texture.id(), img, uv, Color32::WHITE);
-        if self.layers.contours
-            && let Some((t, _)) = &self.contours
-        {
+        if let Some(t) = &self.overlay.tex {
             painter.image(t.id(), img, uv, Color32::WHITE);
-        }
-        // Fill layers first (depth, hazard rating, fire), then the zone outlines on top.
-        for id in [
-            LayerId::Depth,
-            LayerId::Hazard,
-            LayerId::Fire,
-            LayerId::Overpressure,
-            LayerId::Thermal,
-            LayerId::Gas,
-        ] {
-            let id = id as usize;
-            if self.layers.image_on(id)
-                && let Some(t) = &self.textures[id]
-            {
-                painter.image(t.tex.id(), img, uv, Color32::WHITE);
-            }
         }
         let spec = self.spec;
         let zoom = self.zoom;
@@ -427,7 +361,7 @@ impl MapPanel {
                     if !hazards {
                         ui.weak("Hazard fields hidden (player view)");
                     }
-                    if let Some((_, interval)) = &self.contours {
+                    if let Some((_, interval)) = &self.overlay.contours {
                         let label = format!("Contours every {interval} m");
                         ui.checkbox(&mut self.layers.contours, label);
                     }
