@@ -77,6 +77,23 @@ impl ViewerApp {
         self.state.as_ref().ok()?.map.as_ref().map(|m| m.layers)
     }
 
+    /// Screen position of world point `p` on the map (once it has been drawn).
+    #[cfg(test)]
+    pub fn map_screen_pos(&self, p: [f64; 2]) -> Option<egui::Pos2> {
+        self.state
+            .as_ref()
+            .ok()?
+            .map
+            .as_ref()
+            .map(|m| m.screen_pos(p))
+    }
+
+    /// Screen rectangle of the map panel (once it has been drawn).
+    #[cfg(test)]
+    pub fn map_rect(&self) -> Option<egui::Rect> {
+        self.state.as_ref().ok()?.map.as_ref().map(|m| m.panel_rect)
+    }
+
     /// Title (scenario name).
     #[cfg(test)]
     pub fn title(&self) -> &str {

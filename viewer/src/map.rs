@@ -83,6 +83,10 @@ pub struct MapPanel {
     pub selection: Option<Selection>,
     /// Rows uploaded in the last frame (diagnostics and frame-time runs).
     pub uploaded_rows: usize,
+    /// Screen rectangle of the whole grid in the last frame.
+    img_rect: Rect,
+    /// Screen rectangle of the map panel in the last frame.
+    pub panel_rect: Rect,
 }
 
 impl MapPanel {
@@ -105,6 +109,8 @@ impl MapPanel {
             overlay: crate::map_composite::Composite::new(spec.width, spec.height),
             selection: None,
             uploaded_rows: 0,
+            img_rect: Rect::NOTHING,
+            panel_rect: Rect::NOTHING,
         }
     }
 
@@ -133,6 +139,17 @@ impl MapPanel {
             })
             .collect();
         self.overlay.contours = Some((px, interval));
+    }
+
+    /// Screen position of world point `p` (m) in the last frame drawn.
+    #[cfg(test)]
+    pub fn screen_pos(&self, p: [f64; 2]) -> Pos2 {
+        let s = self.spec;
+        self.img_rect.min
+            + Vec2::new(
+                ((p[0] - s.origin[0]) / s.cell_size) as f32,
+                ((s.y_max() - p[1]) / s.cell_size) as f32,
+            ) * self.zoom
     }
 
     /// Uploads what changed in the hazard overlay (see `map_composite`).
@@ -171,6 +188,8 @@ impl MapPanel {
         if let Some(t) = &self.overlay.tex {
             painter.image(t.id(), img, uv, Color32::WHITE);
         }
+        self.img_rect = img;
+        self.panel_rect = rect;
         let spec = self.spec;
         let zoom = self.zoom;
         let to_screen = move |p: [f64; 2]| {

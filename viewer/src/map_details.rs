@@ -160,7 +160,7 @@ pub fn hazard_lines(h: &PointHazards) -> Vec<String> {
             a / 60.0
         )),
         FireState::Burned(a, i) => {
-            out.push(format!("Fire: burned at {:.0} min, {i:.0} kW/m", a / 60.0))
+            out.push(format!("Fire: burned at {:.0} min, {i:.0} kW/m", a / 60.0));
         }
     }
     if h.flux_w_m2 > 0.0 {

@@ -140,7 +140,7 @@ pub fn fire_px(burning: bool, burned: bool, intensity_kw_m: f32) -> [u8; 4] {
 
 /// A 1-2-5 contour interval giving about 10–25 contours over `relief_m`.
 pub fn contour_interval(relief_m: f64) -> f64 {
-    if !(relief_m > 0.0) {
+    if relief_m.is_nan() || relief_m <= 0.0 {
         return 1.0;
     }
     let target = relief_m / 15.0;
@@ -286,28 +286,29 @@ mod tests {
 
     #[test]
     fn contour_of_a_cone_is_a_circle_of_the_right_radius() {
-        // z = 100 − 2 r (m, r in cells): the 50 m contour is the circle r = 25. Every
-        // marked cell centre lies within one cell (the raster step) of that circle.
-        let (w, h) = (81, 81);
+        // z = 99 − 2 r (m, r in cells from the centre of a 61 × 61 grid, so z stays in
+        // 14–99 m): the only multiple of 50 m crossed is 50 m, on the circle r = 24.5.
+        // Every marked cell centre lies within one cell (the raster step) of it.
+        let (w, h) = (61, 61);
         let z: Vec<f32> = (0..w * h)
             .map(|i| {
-                let (c, r) = ((i % w) as f32 - 40.0, (i / w) as f32 - 40.0);
-                100.0 - 2.0 * c.hypot(r)
+                let (c, r) = ((i % w) as f32 - 30.0, (i / w) as f32 - 30.0);
+                99.0 - 2.0 * c.hypot(r)
             })
             .collect();
         let mut out = vec![0u8; w * h];
         contour_cells(&z, w, h, 50.0, &mut out);
         let mut n = 0;
-        for i in 0..w * h {
-            if out[i] > 0 {
-                let (c, r) = ((i % w) as f32 - 40.0, (i / w) as f32 - 40.0);
+        for (i, &m) in out.iter().enumerate() {
+            if m > 0 {
+                let (c, r) = ((i % w) as f32 - 30.0, (i / w) as f32 - 30.0);
                 let d = c.hypot(r);
-                assert!((d - 25.0).abs() <= 1.0, "cell at r = {d}");
+                assert!((d - 24.5).abs() <= 1.0, "cell at r = {d}");
                 n += 1;
             }
         }
-        // A digital circle of radius 25 has about 2π·25 ≈ 157 cells; ±40 %.
-        assert!((95..=220).contains(&n), "{n} cells");
+        // A digital circle of radius 24.5 has about 2π·24.5 ≈ 154 cells; ±40 %.
+        assert!((92..=216).contains(&n), "{n} cells");
     }
 
     #[test]
