@@ -122,7 +122,12 @@ fn check_common(dir: &Path) -> Value {
         (last - stored).abs() <= 1e-9 * stored.max(1.0),
         "{last} vs {stored}"
     );
-    for name in ["flooded_area_m2", "wet_area_m2", "max_depth_m", "mass_error_rel"] {
+    for name in [
+        "flooded_area_m2",
+        "wet_area_m2",
+        "max_depth_m",
+        "mass_error_rel",
+    ] {
         let c = column(dir, name);
         assert!(c.iter().all(|(_, v)| v.is_finite() && *v >= 0.0), "{name}");
     }

@@ -29,6 +29,7 @@ pub struct Loaded {
     map: Option<MapPanel>,
     rgba: Vec<u8>,
     spec: drillsim_engine::world::GridSpec,
+    elevation: Vec<f32>,
     time_bar: TimeBar,
     role: RoleSwitch,
     /// Injects panel.
@@ -68,6 +69,7 @@ impl ViewerApp {
         let spec = sim.terrain().spec;
         let rgba = terrain_rgba(&sim.terrain().elevation);
         let planner = crate::planner::PlannerMode::new(sim.scenario().clone());
+        let elevation = sim.terrain().elevation.data().to_vec();
         Self {
             title,
             state: Ok(Loaded {
@@ -75,6 +77,7 @@ impl ViewerApp {
                 map: None,
                 rgba,
                 spec,
+                elevation,
                 time_bar: TimeBar,
                 role: RoleSwitch,
                 injects: InjectsPanel::default(),
@@ -93,6 +96,23 @@ impl ViewerApp {
     #[cfg(test)]
     pub fn map_layers(&self) -> Option<crate::map::Layers> {
         self.state.as_ref().ok()?.map.as_ref().map(|m| m.layers)
+    }
+
+    /// Screen position of world point `p` on the map (once it has been drawn).
+    #[cfg(test)]
+    pub fn map_screen_pos(&self, p: [f64; 2]) -> Option<egui::Pos2> {
+        self.state
+            .as_ref()
+            .ok()?
+            .map
+            .as_ref()
+            .map(|m| m.screen_pos(p))
+    }
+
+    /// Screen rectangle of the map panel (once it has been drawn).
+    #[cfg(test)]
+    pub fn map_rect(&self) -> Option<egui::Rect> {
+        self.state.as_ref().ok()?.map.as_ref().map(|m| m.panel_rect)
     }
 
     /// Title (scenario name).
@@ -201,11 +221,14 @@ impl ViewerApp {
         }
         egui::CentralPanel::default().show(ui, |ui| {
             loaded.map_rect = Some(ui.max_rect());
-            let map = loaded
-                .map
-                .get_or_insert_with(|| MapPanel::new(&ctx, loaded.spec, &loaded.rgba));
+            let map = loaded.map.get_or_insert_with(|| {
+                let mut m = MapPanel::new(&ctx, loaded.spec, &loaded.rgba);
+                m.set_contours(&loaded.elevation);
+                m
+            });
             if let Some(p) = map.ui(ui, &frame) {
                 loaded.injects.composer.point = Some(p);
+                commands.push(Command::Probe(p));
             }
         });
         for c in commands {

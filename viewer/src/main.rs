@@ -4,7 +4,8 @@
 //! simulated time, `--play` starts playing, `--lang` sets the UI language,
 //! `--screenshot` writes the window as PNG after N frames (default 30, counted once a
 //! seek has finished), and the map alone beside it as `<name>_map.png` (the map export's
-//! crop), then quits.
+//! crop), then quits. `drillsim-viewer --frame-stats N` measures the map's frame time on
+//! a synthetic 2000 × 2000 run (see `frame_stats`).
 //!
 //! The app struct only wires panels to an engine [`drillsim_engine::Simulation`], which
 //! runs on its own thread so the UI never stalls.
@@ -13,12 +14,17 @@ mod app;
 mod export;
 mod file_browser;
 mod fonts;
+mod frame_stats;
 mod history;
 mod i18n;
-mod layers;
+mod layer_cache;
 mod map;
+mod map_composite;
+mod map_details;
+mod map_symbols;
 mod panels;
 mod planner;
+mod raster;
 mod settings;
 mod shell;
 #[cfg(test)]
@@ -92,6 +98,23 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args
 }
 
 fn main() -> eframe::Result {
+    // `--frame-stats N`: measure N frames of the synthetic 2000 × 2000 map and exit.
+    let raw: Vec<String> = std::env::args().collect();
+    if let Some(i) = raw.iter().position(|a| a == "--frame-stats") {
+        let n = raw.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(300);
+        let options = eframe::NativeOptions {
+            renderer: eframe::Renderer::Glow,
+            viewport: egui::ViewportBuilder::default()
+                .with_title("drillsim frame stats")
+                .with_inner_size([1280.0, 800.0]),
+            ..Default::default()
+        };
+        return eframe::run_native(
+            "drillsim-frame-stats",
+            options,
+            Box::new(move |_| Ok(Box::new(frame_stats::StatsApp::new(n)))),
+        );
+    }
     let args = match parse_args(std::env::args_os().skip(1)) {
         Ok(a) => a,
         Err(e) => {

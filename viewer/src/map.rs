@@ -1,23 +1,39 @@
-//! The map panel: the terrain (hillshaded hypsometric tints) with pan (drag) and zoom
-//! (scroll), a scale bar, a north arrow and the coordinates under the cursor; water
-//! depth and gas threat zones (when the role may see hazard fields), facilities and
-//! teams drawn with distinct symbols, and a legend that toggles the layers.
+//! The map panel: the terrain (hillshaded hypsometric tints, optional contours) with pan
+//! (drag) and zoom (scroll), a scale bar, a north arrow and the coordinates under the
+//! cursor; hazard layers (water depth, flood hazard rating, gas threat zones, wildland
+//! fire, thermal and overpressure zones) when the role may see hazard fields;
+//! facilities and teams with symbols (see `map_symbols`); a legend that toggles the
+//! layers; a click on a team, facility or map cell shows its details.
+//!
+//! Layer textures are updated incrementally: the simulation thread versions each layer
+//! image with its dirty row band (`layer_cache`), and the panel uploads only the rows
+//! changed since the version it shows (`TextureHandle::set_partial`).
 
-use std::sync::Arc;
-
-use drillsim_engine::agents::state::{FacilityKind, Phase};
 use drillsim_engine::world::GridSpec;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Vec2};
 
-use crate::sim_thread::{Frame, Overlays};
+use crate::layer_cache::{LayerId, LayerSet};
+use crate::map_details::Selection;
+use crate::map_symbols::{facility_symbol, legend_symbols, team_symbol};
+use crate::sim_thread::Frame;
 
 /// Which layers are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layers {
     /// Water depth.
     pub depth: bool,
+    /// Flood hazard rating classes.
+    pub hazard: bool,
     /// Gas threat zones.
     pub gas: bool,
+    /// Wildland fire.
+    pub fire: bool,
+    /// Thermal flux zones.
+    pub thermal: bool,
+    /// Overpressure zones.
+    pub overpressure: bool,
+    /// Terrain contours.
+    pub contours: bool,
     /// Facilities.
     pub facilities: bool,
     /// Teams.
@@ -28,9 +44,25 @@ impl Default for Layers {
     fn default() -> Self {
         Self {
             depth: true,
+            hazard: false,
             gas: true,
+            fire: true,
+            thermal: true,
+            overpressure: true,
+            contours: false,
             facilities: true,
             teams: true,
+        }
+    }
+}
+
+impl Layers {
+    /// Every layer on.
+    pub fn all() -> Self {
+        Self {
+            hazard: true,
+            contours: true,
+            ..Self::default()
         }
     }
 }
@@ -46,16 +78,27 @@ pub struct MapPanel {
     fitted: bool,
     /// Layers shown.
     pub layers: Layers,
-    overlays: Option<Arc<Overlays>>,
-    depth_tex: Option<TextureHandle>,
-    gas_tex: Option<TextureHandle>,
+    overlay: crate::map_composite::Composite,
+    /// What was clicked last.
+    pub selection: Option<Selection>,
+    /// Rows uploaded in the last frame (diagnostics and frame-time runs).
+    pub uploaded_rows: usize,
+    /// Screen rectangle of the whole grid in the last frame.
+    img_rect: Rect,
+    /// Screen rectangle of the map panel in the last frame.
+    pub panel_rect: Rect,
 }
 
 impl MapPanel {
     /// A map of `rgba` (one pixel per cell of `spec`).
     pub fn new(ctx: &egui::Context, spec: GridSpec, rgba: &[u8]) -> Self {
         let image = egui::ColorImage::from_rgba_unmultiplied([spec.width, spec.height], rgba);
-        let texture = ctx.load_texture("terrain", image, egui::TextureOptions::LINEAR);
+        // Static: mipmapped, so the zoomed-out map samples few texels per pixel.
+        let options = egui::TextureOptions {
+            mipmap_mode: Some(egui::TextureFilter::Linear),
+            ..egui::TextureOptions::LINEAR
+        };
+        let texture = ctx.load_texture("terrain", image, options);
         Self {
             texture,
             spec,
@@ -63,50 +106,61 @@ impl MapPanel {
             offset: Vec2::ZERO,
             fitted: false,
             layers: Layers::default(),
-            overlays: None,
-            depth_tex: None,
-            gas_tex: None,
+            overlay: crate::map_composite::Composite::new(spec.width, spec.height),
+            selection: None,
+            uploaded_rows: 0,
+            img_rect: Rect::NOTHING,
+            panel_rect: Rect::NOTHING,
         }
     }
 
-    /// Uploads the frame's overlays when they changed (textures are updated in place).
-    fn update_overlays(&mut self, ctx: &egui::Context, frame: &Frame) {
-        let same = match (&self.overlays, &frame.overlays) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        if same {
+    /// Adds the contour layer of elevation `z` (m, one value per cell) at an interval
+    /// chosen from the relief.
+    pub fn set_contours(&mut self, z: &[f32]) {
+        let (w, h) = (self.spec.width, self.spec.height);
+        if z.len() != w * h {
             return;
         }
-        self.overlays.clone_from(&frame.overlays);
-        let size = [self.spec.width, self.spec.height];
-        let upload =
-            |slot: &mut Option<TextureHandle>, name: &str, rgba: Option<&Vec<u8>>| match rgba {
-                Some(px) => {
-                    let image = egui::ColorImage::from_rgba_unmultiplied(size, px);
-                    match slot {
-                        Some(t) => t.set(image, egui::TextureOptions::NEAREST),
-                        None => {
-                            *slot =
-                                Some(ctx.load_texture(name, image, egui::TextureOptions::NEAREST));
-                        }
-                    }
-                }
-                None => *slot = None,
-            };
-        let o = frame.overlays.as_deref();
-        upload(
-            &mut self.depth_tex,
-            "depth",
-            o.and_then(|o| o.depth.as_ref()),
-        );
-        upload(&mut self.gas_tex, "gas", o.and_then(|o| o.gas.as_ref()));
+        let (lo, hi) = z
+            .iter()
+            .filter(|v| !v.is_nan())
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        let interval = crate::raster::contour_interval(f64::from(hi - lo));
+        let mut marks = vec![0u8; w * h];
+        crate::raster::contour_cells(z, w, h, interval, &mut marks);
+        let px: Vec<u8> = marks
+            .iter()
+            .flat_map(|&m| match m {
+                2 => [60, 35, 10, 220],
+                1 => [90, 60, 30, 130],
+                _ => [0; 4],
+            })
+            .collect();
+        self.overlay.contours = Some((px, interval));
+    }
+
+    /// Screen position of world point `p` (m) in the last frame drawn.
+    #[cfg(test)]
+    pub fn screen_pos(&self, p: [f64; 2]) -> Pos2 {
+        let s = self.spec;
+        self.img_rect.min
+            + Vec2::new(
+                ((p[0] - s.origin[0]) / s.cell_size) as f32,
+                ((s.y_max() - p[1]) / s.cell_size) as f32,
+            ) * self.zoom
+    }
+
+    /// Uploads what changed in the hazard overlay (see `map_composite`).
+    pub fn update_layers(&mut self, ctx: &egui::Context, set: Option<&LayerSet>) {
+        self.overlay.update(ctx, set, self.layers);
+        self.uploaded_rows = self.overlay.uploaded_rows;
     }
 
     /// Draws the map in `ui`'s remaining space; returns the world point (m) clicked.
     pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) -> Option<[f64; 2]> {
-        self.update_overlays(ui.ctx(), frame);
+        self.update_layers(ui.ctx(), frame.overlays.as_deref().map(|o| &o.layers));
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
         let size = Vec2::new(self.spec.width as f32, self.spec.height as f32);
         if !self.fitted && rect.width() > 0.0 {
@@ -129,27 +183,21 @@ impl MapPanel {
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 0.0, Color32::from_gray(30));
         let img = Rect::from_min_size(rect.min + self.offset, size * self.zoom);
-        painter.image(
-            self.texture.id(),
-            img,
-            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
-            Color32::WHITE,
-        );
         let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
-        for (on, tex) in [
-            (self.layers.depth, &self.depth_tex),
-            (self.layers.gas, &self.gas_tex),
-        ] {
-            if on && let Some(t) = tex {
-                painter.image(t.id(), img, uv, Color32::WHITE);
-            }
+        painter.image(self.texture.id(), img, uv, Color32::WHITE);
+        if let Some(t) = &self.overlay.tex {
+            painter.image(t.id(), img, uv, Color32::WHITE);
         }
-        let to_screen = |p: [f64; 2]| {
+        self.img_rect = img;
+        self.panel_rect = rect;
+        let spec = self.spec;
+        let zoom = self.zoom;
+        let to_screen = move |p: [f64; 2]| {
             img.min
                 + Vec2::new(
-                    ((p[0] - self.spec.origin[0]) / self.spec.cell_size) as f32,
-                    ((self.spec.y_max() - p[1]) / self.spec.cell_size) as f32,
-                ) * self.zoom
+                    ((p[0] - spec.origin[0]) / spec.cell_size) as f32,
+                    ((spec.y_max() - p[1]) / spec.cell_size) as f32,
+                ) * zoom
         };
         if self.layers.facilities {
             for f in &frame.facilities {
@@ -165,10 +213,10 @@ impl MapPanel {
         self.north_arrow(&painter, rect);
         self.legend(ui, rect, frame);
         let to_world = |p: Pos2| {
-            let cell = (p - img.min) / self.zoom;
+            let cell = (p - img.min) / zoom;
             [
-                self.spec.origin[0] + f64::from(cell.x) * self.spec.cell_size,
-                self.spec.y_max() - f64::from(cell.y) * self.spec.cell_size,
+                spec.origin[0] + f64::from(cell.x) * spec.cell_size,
+                spec.y_max() - f64::from(cell.y) * spec.cell_size,
             ]
         };
         if let Some(p) = response.hover_pos() {
@@ -181,11 +229,22 @@ impl MapPanel {
                 Color32::WHITE,
             );
         }
-        if response.clicked() {
-            response.interact_pointer_pos().map(to_world)
+        let clicked = if response.clicked() {
+            response.interact_pointer_pos()
         } else {
             None
+        };
+        if let Some(p) = clicked {
+            self.selection = Some(crate::map_details::pick(
+                frame,
+                self.layers,
+                p,
+                to_world(p),
+                &to_screen,
+            ));
         }
+        crate::map_details::show(ui, rect, frame, &mut self.selection);
+        clicked.map(to_world)
     }
 
     fn scale_bar(&self, painter: &egui::Painter, rect: Rect) {
@@ -252,13 +311,78 @@ impl MapPanel {
                     if !open {
                         return;
                     }
+                    let present = |id: LayerId| {
+                        frame
+                            .overlays
+                            .as_ref()
+                            .is_some_and(|o| o.layers[id as usize].is_some())
+                    };
                     let hazards = frame.overlays.is_some();
-                    ui.add_enabled_ui(hazards, |ui| {
-                        ui.checkbox(&mut self.layers.depth, "Water depth (0–3 m)");
-                        ui.checkbox(&mut self.layers.gas, "Gas: AEGL-3 / 2 / 1");
-                    });
+                    let l = &mut self.layers;
+                    if present(LayerId::Depth) {
+                        ui.checkbox(&mut l.depth, "Water depth (5 cm – 3 m)");
+                        if l.depth {
+                            ramp(
+                                ui,
+                                &[0.05, 1.0, 3.0].map(crate::raster::depth_px),
+                                "5 cm",
+                                "3 m",
+                            );
+                        }
+                        ui.checkbox(&mut l.hazard, "Flood hazard rating (FD2320)");
+                        if l.hazard {
+                            for (k, label) in [
+                                (1, "Caution (HR < 0.75)"),
+                                (2, "Danger for some (0.75–1.25)"),
+                                (3, "Danger for most (1.25–2)"),
+                                (4, "Danger for all (≥ 2)"),
+                            ] {
+                                swatch(ui, crate::raster::hr_px(k), label);
+                            }
+                        }
+                    }
+                    if present(LayerId::Gas) {
+                        ui.checkbox(&mut l.gas, "Gas: AEGL-3 / 2 / 1");
+                        if l.gas {
+                            zone_key(ui, ["AEGL-3", "AEGL-2", "AEGL-1"]);
+                        }
+                    }
+                    if present(LayerId::Fire) {
+                        ui.checkbox(&mut l.fire, "Wildland fire");
+                        if l.fire {
+                            swatch(
+                                ui,
+                                crate::raster::fire_px(true, true, 0.0),
+                                "Burning now (perimeter)",
+                            );
+                            swatch(
+                                ui,
+                                crate::raster::fire_px(false, true, 100.0),
+                                "Burned, < 350 kW/m",
+                            );
+                            swatch(
+                                ui,
+                                crate::raster::fire_px(false, true, 2000.0),
+                                "Burned, 1700–3500 kW/m",
+                            );
+                        }
+                    }
+                    if present(LayerId::Thermal) {
+                        ui.checkbox(&mut l.thermal, "Thermal: 10 / 5 / 2 kW/m²");
+                        if l.thermal {
+                            zone_key(ui, ["10 kW/m²", "5 kW/m²", "2 kW/m²"]);
+                        }
+                        ui.checkbox(&mut l.overpressure, "Overpressure: 8 / 3.5 / 1 psi");
+                        if l.overpressure {
+                            zone_key(ui, ["8 psi", "3.5 psi", "1 psi"]);
+                        }
+                    }
                     if !hazards {
                         ui.weak("Hazard fields hidden (player view)");
+                    }
+                    if let Some((_, interval)) = &self.overlay.contours {
+                        let label = format!("Contours every {interval} m");
+                        ui.checkbox(&mut self.layers.contours, label);
                     }
                     ui.checkbox(&mut self.layers.facilities, "Facilities");
                     ui.checkbox(&mut self.layers.teams, "Teams");
@@ -270,131 +394,47 @@ impl MapPanel {
     }
 }
 
-/// Colour of a team by phase.
-pub fn phase_colour(p: &Phase) -> Color32 {
-    match p {
-        Phase::OffDuty => Color32::from_gray(140),
-        Phase::Idle => Color32::from_rgb(40, 170, 60),
-        Phase::ToTask | Phase::Carrying => Color32::from_rgb(30, 110, 230),
-        Phase::Working(_) => Color32::from_rgb(240, 150, 0),
-        Phase::Returning | Phase::Resting(_) => Color32::from_rgb(120, 160, 200),
-        Phase::Casualty => Color32::from_rgb(200, 0, 0),
-    }
+/// One legend row: a colour swatch and its meaning.
+fn swatch(ui: &mut egui::Ui, px: [u8; 4], label: &str) {
+    ui.horizontal(|ui| {
+        let (r, _) = ui.allocate_exact_size(Vec2::new(16.0, 12.0), Sense::hover());
+        let c = Color32::from_rgba_unmultiplied(px[0], px[1], px[2], px[3].max(120));
+        ui.painter().rect_filled(r, 1.0, c);
+        ui.weak(label);
+    });
 }
 
-/// A team: a filled circle in the phase colour with a white rim.
-fn team_symbol(painter: &egui::Painter, c: Pos2, phase: &Phase) {
-    painter.circle(
-        c,
-        5.0,
-        phase_colour(phase),
-        Stroke::new(1.5, Color32::WHITE),
-    );
-}
-
-/// A facility: base = blue square, depot = brown diamond, shelter = green triangle
-/// (house), hospital = red cross on white, command post = purple flag.
-fn facility_symbol(painter: &egui::Painter, c: Pos2, kind: &FacilityKind) {
-    let black = Stroke::new(1.0, Color32::BLACK);
-    match kind {
-        FacilityKind::Base(_) => {
-            painter.rect(
-                Rect::from_center_size(c, Vec2::splat(11.0)),
-                0.0,
-                Color32::from_rgb(30, 70, 200),
-                black,
-                egui::StrokeKind::Middle,
-            );
-        }
-        FacilityKind::Depot => {
-            let d = 7.0;
-            painter.add(egui::Shape::convex_polygon(
-                vec![
-                    c + Vec2::new(0.0, -d),
-                    c + Vec2::new(d, 0.0),
-                    c + Vec2::new(0.0, d),
-                    c + Vec2::new(-d, 0.0),
-                ],
-                Color32::from_rgb(150, 100, 40),
-                black,
-            ));
-        }
-        FacilityKind::Shelter(_) => {
-            painter.add(egui::Shape::convex_polygon(
-                vec![
-                    c + Vec2::new(0.0, -7.0),
-                    c + Vec2::new(7.0, 6.0),
-                    c + Vec2::new(-7.0, 6.0),
-                ],
-                Color32::from_rgb(30, 160, 70),
-                black,
-            ));
-        }
-        FacilityKind::Hospital(_) => {
-            painter.rect(
-                Rect::from_center_size(c, Vec2::splat(12.0)),
-                1.0,
-                Color32::WHITE,
-                black,
-                egui::StrokeKind::Middle,
-            );
-            let red = Color32::from_rgb(210, 0, 0);
-            painter.rect_filled(Rect::from_center_size(c, Vec2::new(8.0, 2.5)), 0.0, red);
-            painter.rect_filled(Rect::from_center_size(c, Vec2::new(2.5, 8.0)), 0.0, red);
-        }
-        FacilityKind::CommandPost => {
-            let pole = [c + Vec2::new(-4.0, 7.0), c + Vec2::new(-4.0, -7.0)];
-            painter.line_segment(pole, Stroke::new(2.0, Color32::BLACK));
-            painter.add(egui::Shape::convex_polygon(
-                vec![
-                    c + Vec2::new(-4.0, -7.0),
-                    c + Vec2::new(6.0, -4.0),
-                    c + Vec2::new(-4.0, -1.0),
-                ],
-                Color32::from_rgb(140, 40, 180),
-                black,
-            ));
-        }
-    }
-}
-
-fn legend_symbols(ui: &mut egui::Ui, layers: Layers) {
-    let row = |ui: &mut egui::Ui, label: &str, draw: &dyn Fn(&egui::Painter, Pos2)| {
+/// Legend rows of a graded threat zone (red, orange, yellow outlines).
+fn zone_key(ui: &mut egui::Ui, names: [&str; 3]) {
+    for (k, name) in (1..=3u8).rev().zip(names) {
         ui.horizontal(|ui| {
-            let (r, _) = ui.allocate_exact_size(Vec2::splat(16.0), Sense::hover());
-            draw(ui.painter(), r.center());
-            ui.label(label);
-        });
-    };
-    if layers.facilities {
-        row(ui, "Base", &|p, c| {
-            facility_symbol(
-                p,
-                c,
-                &FacilityKind::Base(drillsim_engine::agents::spec::BaseKind::FireStation),
+            let (r, _) = ui.allocate_exact_size(Vec2::new(16.0, 12.0), Sense::hover());
+            let [cr, cg, cb, _] = crate::raster::zone_px(k, true);
+            let c = Color32::from_rgb(cr, cg, cb);
+            ui.painter().rect(
+                r,
+                1.0,
+                c.gamma_multiply(0.3),
+                Stroke::new(2.0, c),
+                egui::StrokeKind::Inside,
             );
-        });
-        row(ui, "Depot", &|p, c| {
-            facility_symbol(p, c, &FacilityKind::Depot);
-        });
-        row(ui, "Shelter", &|p, c| {
-            facility_symbol(p, c, &FacilityKind::Shelter(0));
-        });
-        row(ui, "Hospital", &|p, c| {
-            facility_symbol(p, c, &FacilityKind::Hospital(0));
-        });
-        row(ui, "Command post", &|p, c| {
-            facility_symbol(p, c, &FacilityKind::CommandPost);
+            ui.weak(name);
         });
     }
-    if layers.teams {
-        for (label, phase) in [
-            ("Team ready", Phase::Idle),
-            ("Team en route", Phase::ToTask),
-            ("Team on scene", Phase::Working(0.0)),
-            ("Team casualty", Phase::Casualty),
-        ] {
-            row(ui, label, &|p, c| team_symbol(p, c, &phase));
+}
+
+/// A colour ramp with its end labels.
+fn ramp(ui: &mut egui::Ui, stops: &[[u8; 4]], lo: &str, hi: &str) {
+    ui.horizontal(|ui| {
+        ui.weak(lo);
+        for px in stops {
+            let (r, _) = ui.allocate_exact_size(Vec2::new(14.0, 10.0), Sense::hover());
+            ui.painter().rect_filled(
+                r,
+                0.0,
+                Color32::from_rgba_unmultiplied(px[0], px[1], px[2], 255),
+            );
         }
-    }
+        ui.weak(hi);
+    });
 }

@@ -16,8 +16,6 @@ use drillsim_engine::Simulation;
 use drillsim_engine::agents::state::{AgentStatic, FacilityKind, Phase, Response};
 use drillsim_engine::exercise::spec::InjectSpec;
 use drillsim_engine::exercise::view::{Role, RoleView};
-use drillsim_engine::hazards::flood::plugin::FloodHazards;
-use drillsim_engine::hazards::gas::plugin::GasHazards;
 
 /// Commands from the UI.
 #[derive(Clone, Debug)]
@@ -38,6 +36,8 @@ pub enum Command {
     FireInject(String),
     /// Whose view the frame carries.
     SetRole(Role),
+    /// Query every hazard value at a map point, m (answer in [`Frame::probe`]).
+    Probe([f64; 2]),
 }
 
 /// A team as the map and forces panel show it.
@@ -73,10 +73,9 @@ pub struct FacilityFrame {
 /// Hazard overlays of one moment (RGBA, one pixel per terrain cell, row 0 = north).
 #[derive(Debug, Default)]
 pub struct Overlays {
-    /// Water depth, if the run has a flood.
-    pub depth: Option<Vec<u8>>,
-    /// Gas threat zones, if the run has chemical releases.
-    pub gas: Option<Vec<u8>>,
+    /// Versioned layer images (depth, hazard rating, gas, fire, thermal, overpressure),
+    /// `None` for hazards the run does not have.
+    pub layers: crate::layer_cache::LayerSet,
 }
 
 /// What the UI shows of the simulation (read-only copy).
@@ -110,6 +109,8 @@ pub struct Frame {
     pub snapshot_times: Vec<f64>,
     /// Metrics history for the charts (shared, copied only when it grows).
     pub history: Arc<crate::history::MetricsHistory>,
+    /// Hazard values at the last probed point (controller view only).
+    pub probe: Option<([f64; 2], drillsim_engine::sim::layers::PointHazards)>,
 }
 
 /// The simulation and its rewind buffer; driven synchronously (tests) or by the thread.
@@ -129,12 +130,17 @@ pub struct Core {
     /// Time being sought, s (ticked by the thread, interruptible by Pause).
     target: Option<f64>,
     history: Arc<crate::history::MetricsHistory>,
+    /// Layer images (recoloured when a frame is built).
+    cache: Mutex<crate::layer_cache::LayerCache>,
+    /// Last probed point.
+    probe: Option<[f64; 2]>,
 }
 
 impl Core {
     /// Wraps `sim`, snapshotting every `snap_every_s` and keeping at most `max_snaps`
     /// (at least 2).
     pub fn new(sim: Simulation, snap_every_s: f64, max_snaps: usize) -> Self {
+        let cache = Mutex::new(crate::layer_cache::LayerCache::new(sim.terrain().spec));
         let mut core = Self {
             sim,
             snaps: Vec::new(),
@@ -147,6 +153,8 @@ impl Core {
             error: None,
             target: None,
             history: Arc::default(),
+            cache,
+            probe: None,
         };
         core.take_snapshot();
         core
@@ -271,6 +279,7 @@ impl Core {
                 self.error = self.sim.fire_inject_now(&id).err();
             }
             Command::SetRole(r) => self.role = r,
+            Command::Probe(p) => self.probe = Some(p),
         }
     }
 
@@ -312,7 +321,11 @@ impl Core {
             _ => (Vec::new(), Vec::new()),
         };
         let view = sim.role_view(self.role);
-        let overlays = view.hazard_fields.then(|| Arc::new(overlays(sim)));
+        let overlays = view.hazard_fields.then(|| Arc::new(self.overlays()));
+        let probe = self
+            .probe
+            .filter(|_| view.hazard_fields)
+            .map(|p| (p, sim.hazard_layers().at(p[0], p[1])));
         Frame {
             t_s: sim.time_s(),
             duration_s: sim.clock().duration_s,
@@ -328,30 +341,21 @@ impl Core {
             error: self.error.clone(),
             snapshot_times: self.snaps.iter().map(|s| s.0).collect(),
             history: Arc::clone(&self.history),
+            probe,
         }
     }
-}
 
-fn overlays(sim: &Simulation) -> Overlays {
-    let world = sim.world();
-    let n = sim.terrain().spec.width * sim.terrain().spec.height;
-    let depth = world
-        .get_resource::<FloodHazards>()
-        .and_then(FloodHazards::first)
-        .map(drillsim_engine::hazards::flood::FloodModel::depth_slice)
-        .filter(|h| h.len() == n)
-        .map(crate::layers::depth_rgba);
-    let gas = world.get_resource::<GasHazards>().and_then(|g| {
-        let fields: Vec<_> = g
-            .releases
-            .iter()
-            .filter_map(|r| r.model.as_ref().ok())
-            .map(|m| (m.concentration().data(), m.levels()))
-            .filter(|(f, _)| f.len() == n)
-            .collect();
-        (!fields.is_empty()).then(|| crate::layers::gas_rgba(&fields, n))
-    });
-    Overlays { depth, gas }
+    /// Recolours the layer images (only changed images get a new version).
+    fn overlays(&self) -> Overlays {
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.update(&self.sim.hazard_layers(), self.sim.time_s());
+        Overlays {
+            layers: cache.set(),
+        }
+    }
 }
 
 /// Default memory budget of the rewind snapshots: 512 MiB.
@@ -541,13 +545,15 @@ mod tests {
         assert!(f.view.hazard_fields);
         let o = f.overlays.as_ref().unwrap();
         let n = core.sim().terrain().spec.width * core.sim().terrain().spec.height;
+        let len =
+            |id: crate::layer_cache::LayerId| o.layers[id as usize].as_ref().map(|l| l.rgba.len());
         assert_eq!(
-            o.depth.as_ref().map(Vec::len),
+            len(crate::layer_cache::LayerId::Depth),
             Some(n * 4),
             "flagship has a flood"
         );
         assert_eq!(
-            o.gas.as_ref().map(Vec::len),
+            len(crate::layer_cache::LayerId::Gas),
             Some(n * 4),
             "and a chlorine release"
         );

@@ -146,7 +146,7 @@ fn legend_toggles_layers_and_player_sees_no_hazards() {
     let mut h = flagship();
     h.run_steps(2);
     assert_eq!(h.state().map_layers().map(|l| l.depth), Some(true));
-    h.get_by_label("Water depth (0–3 m)").click();
+    h.get_by_label("Water depth (5 cm – 3 m)").click();
     h.run_steps(1);
     assert_eq!(h.state().map_layers().map(|l| l.depth), Some(false));
     h.get_by_label("Teams").click();
@@ -156,4 +156,136 @@ fn legend_toggles_layers_and_player_sees_no_hazards() {
     wait_for(&mut h, "player view", |f| f.overlays.is_none());
     h.run_steps(2);
     h.get_by_label("Hazard fields hidden (player view)");
+}
+
+fn click_at(h: &mut Harness<'_, ViewerApp>, pos: egui::Pos2) {
+    h.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn legend_toggles_hazard_rating_and_contours() {
+    let mut h = flagship();
+    h.run_steps(2);
+    let layers = |h: &Harness<'_, ViewerApp>| h.state().map_layers().unwrap();
+    assert!(!layers(&h).hazard && !layers(&h).contours);
+    h.get_by_label("Flood hazard rating (FD2320)").click();
+    h.run_steps(1);
+    assert!(layers(&h).hazard);
+    // The FD2320 class key appears with the layer.
+    h.get_by_label("Danger for all (≥ 2)");
+    h.get_by_label_contains("Contours every").click();
+    h.run_steps(1);
+    assert!(layers(&h).contours);
+    h.get_by_label("Gas: AEGL-3 / 2 / 1").click();
+    h.run_steps(1);
+    assert!(!layers(&h).gas);
+}
+
+#[test]
+fn click_a_team_shows_its_details() {
+    let mut h = flagship();
+    h.run_steps(3);
+    // Fold the legend away so that it does not cover the symbols.
+    h.get_by_label("Legend (hide)").click();
+    h.run_steps(2);
+    let f = frame(&h);
+    // The team symbol nearest the map's middle (away from the legend, top left).
+    let centre = h.state().map_rect().unwrap().center();
+    let team = f
+        .teams
+        .iter()
+        .min_by(|a, b| {
+            let d = |t: &crate::sim_thread::TeamFrame| {
+                h.state().map_screen_pos(t.pos).unwrap().distance(centre)
+            };
+            d(a).total_cmp(&d(b))
+        })
+        .expect("teams")
+        .clone();
+    // No other team symbol within the pick radius (else the click is ambiguous).
+    let p0 = h.state().map_screen_pos(team.pos).unwrap();
+    assert!(
+        h.state().map_rect().unwrap().shrink(20.0).contains(p0),
+        "{p0:?}"
+    );
+    assert!(
+        f.teams
+            .iter()
+            .filter(|t| h.state().map_screen_pos(t.pos).unwrap().distance(p0) < 10.0)
+            .count()
+            >= 1
+    );
+    click_at(&mut h, p0);
+    // Teams parked together share a spot: the box shows one of the teams there.
+    let here: Vec<_> = f
+        .teams
+        .iter()
+        .filter(|t| t.pos == team.pos)
+        .map(|t| format!("Team: {}", t.name))
+        .collect();
+    assert_eq!(h.query_all_by_label_contains("Team: ").count(), 1);
+    assert!(
+        here.iter().any(|l| h.query_by_label(l).is_some()),
+        "none of {here:?} shown at {p0:?}"
+    );
+    h.get_by_label("Close details").click();
+    h.run_steps(2);
+    assert_eq!(h.query_all_by_label_contains("Team: ").count(), 0);
+}
+
+#[test]
+fn click_a_flooded_cell_shows_depth_and_hazard_rating() {
+    use drillsim_engine::{RunConfig, Simulation};
+    let t = 1800.0;
+    let mut h = flagship();
+    h.run_steps(2);
+    h.state()
+        .loaded()
+        .unwrap()
+        .sim
+        .send(crate::sim_thread::Command::SeekTo(t));
+    wait_for(&mut h, "seek", |f| {
+        (f.t_s - t).abs() < 1e-6 && f.seeking.is_none()
+    });
+    h.run_steps(2);
+    // An independent run to the same moment gives the reference values.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/flagship_flood_chlorine.ron"
+    );
+    let mut sim = Simulation::from_file(Path::new(path), RunConfig::default()).unwrap();
+    sim.run_until(t);
+    let layers = sim.hazard_layers();
+    let g = layers.grid;
+    let depth = layers.floods[0].depth_m();
+    h.get_by_label("Legend (hide)").click();
+    h.run_steps(2);
+    // The flooded cell (≥ 30 cm) nearest the map's middle on screen.
+    let centre = h.state().map_rect().unwrap().center();
+    let (p, _) = (0..depth.len())
+        .filter(|&i| depth[i] >= 0.3)
+        .map(|i| {
+            let w = g.cell_center(i % g.width, i / g.width);
+            (w, h.state().map_screen_pos(w).unwrap().distance(centre))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("flooded cells at 30 min");
+    let screen = h.state().map_screen_pos(p).unwrap();
+    click_at(&mut h, screen);
+    wait_for(&mut h, "the probe", |f| f.probe.is_some());
+    h.run_steps(2);
+    let probed = frame(&h).probe.clone().unwrap().0;
+    let want = layers.at(probed[0], probed[1]);
+    assert!(want.depth_m >= 0.25, "clicked a dry spot: {want:?}");
+    h.get_by_label(&format!("Water depth: {:.2} m", want.depth_m));
+    h.get_by_label_contains(&format!("Hazard rating: {:.2}", want.hazard_rating));
 }

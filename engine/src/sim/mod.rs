@@ -13,6 +13,7 @@ pub mod activation;
 pub mod clock;
 pub mod events;
 pub mod inputs;
+pub mod layers;
 pub mod metrics;
 pub mod outputs;
 pub mod snapshot;

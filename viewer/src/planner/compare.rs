@@ -198,6 +198,7 @@ mod tests {
             ],
             unassigned_evacuees: 20.0,
             node_time_s: Vec::new(),
+            facility_node_time_s: Vec::new(),
             node_base: Vec::new(),
         };
         let m = metrics(&cov);

@@ -1,0 +1,335 @@
+//! `drillsim-viewer --frame-stats N`: frame-time measurement of the map on a synthetic
+//! 2000 × 2000 grid (5 m cells, procedural hills) with every layer on — a flood front
+//! advancing from the north, a gas plume turning with the wind, a growing wildland fire
+//! ring, thermal and overpressure zones, contours, 40 teams and 12 facilities. A producer
+//! thread plays the part of the simulation thread (recolours the layers through
+//! `LayerCache` and publishes frames every 33 ms); the UI draws N frames as fast as it
+//! can, then prints the mean / p50 / p95 frame time and exits.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use drillsim_engine::agents::state::{FacilityKind, Phase};
+use drillsim_engine::exercise::view::{Role, RoleView};
+use drillsim_engine::world::{Grid, GridSpec};
+
+use crate::layer_cache::{LayerCache, LayerId};
+use crate::map::{Layers, MapPanel};
+use crate::raster;
+use crate::sim_thread::{FacilityFrame, Frame, Overlays, TeamFrame};
+
+/// Side of the synthetic grid, cells.
+pub const SIDE: usize = 2000;
+
+/// The synthetic grid (5 m cells).
+pub fn grid() -> GridSpec {
+    GridSpec {
+        width: SIDE,
+        height: SIDE,
+        cell_size: 5.0,
+        origin: [0.0, 0.0],
+    }
+}
+
+/// Procedural hills (m): a few sine ridges and a central valley.
+pub fn elevation(g: GridSpec) -> Vec<f32> {
+    (0..g.len())
+        .map(|i| {
+            let (x, y) = ((i % g.width) as f32 / 200.0, (i / g.width) as f32 / 200.0);
+            let valley = ((x - 5.0).abs() * 6.0).min(30.0);
+            20.0 + valley + 8.0 * (x * 1.3).sin() * (y * 0.9).cos() + 4.0 * (x * 3.1 + y).sin()
+        })
+        .collect()
+}
+
+/// Synthetic hazard state at step `k`: fills the layer images of `cache`.
+pub fn synth_step(cache: &mut LayerCache, z: &[f32], k: usize) {
+    let (w, h) = (SIDE, SIDE);
+    // Flood: rows north of the front hold water up to 32 m.
+    let front = (k * 8) % h;
+    let depth = |i: usize| {
+        if i / w <= front {
+            (32.0 - z[i]).max(0.0)
+        } else {
+            0.0
+        }
+    };
+    cache.put(LayerId::Depth, |o| {
+        for (i, px) in o.chunks_exact_mut(4).enumerate() {
+            px.copy_from_slice(&raster::depth_px(depth(i)));
+        }
+    });
+    cache.put(LayerId::Hazard, |o| {
+        for (i, px) in o.chunks_exact_mut(4).enumerate() {
+            let d = depth(i);
+            let c = if d >= raster::MIN_DEPTH_M {
+                raster::hr_class(d * 1.0 + if d > 0.25 { 1.0 } else { 0.0 })
+            } else {
+                0
+            };
+            px.copy_from_slice(&raster::hr_px(c));
+        }
+    });
+    // Gas: a plume from (1400, 600) whose axis turns 1° per step.
+    let ang = (k as f32).to_radians();
+    let (s, c) = ang.sin_cos();
+    let mut ranks = vec![0u8; w * h];
+    for r in 0..h {
+        for col in 0..w {
+            let (dx, dy) = (col as f32 - 1400.0, r as f32 - 600.0);
+            let (a, b) = (dx * c + dy * s, -dx * s + dy * c);
+            if a > 0.0 && a < 500.0 {
+                let half = 0.25 * a;
+                let q = b.abs() / half.max(1.0);
+                ranks[r * w + col] = if q < 0.3 {
+                    3
+                } else if q < 0.6 {
+                    2
+                } else if q < 1.0 {
+                    1
+                } else {
+                    0
+                };
+            }
+        }
+    }
+    cache.put(LayerId::Gas, |o| raster::zones_rgba(&ranks, w, h, o));
+    // Fire: a ring growing from (500, 1500).
+    let radius = 20.0 + k as f32 * 0.7;
+    cache.put(LayerId::Fire, |o| {
+        for (i, px) in o.chunks_exact_mut(4).enumerate() {
+            let d = ((i % w) as f32 - 500.0).hypot((i / w) as f32 - 1500.0);
+            if d <= radius {
+                px.copy_from_slice(&raster::fire_px(d > radius - 3.0, true, d * 10.0));
+            } else {
+                px.copy_from_slice(&[0; 4]);
+            }
+        }
+    });
+    // Thermal and overpressure: fixed circles around (1600, 1600).
+    for (id, radii) in [
+        (LayerId::Thermal, [40.0, 60.0, 90.0]),
+        (LayerId::Overpressure, [60.0, 100.0, 160.0]),
+    ] {
+        cache.put(id, |o| {
+            for (i, k) in ranks.iter_mut().enumerate() {
+                let d = ((i % w) as f32 - 1600.0).hypot((i / w) as f32 - 1600.0);
+                *k = radii
+                    .iter()
+                    .position(|&r| d <= r)
+                    .map_or(0, |j| 3 - j as u8);
+            }
+            raster::zones_rgba(&ranks, w, h, o);
+        });
+    }
+}
+
+fn frame_at(cache: &LayerCache, k: usize) -> Frame {
+    let t = k as f64 * 10.0;
+    let teams = (0..40)
+        .map(|i| TeamFrame {
+            id: format!("T{i}"),
+            name: format!("Team {i}"),
+            pos: [
+                1000.0 + 200.0 * i as f64 + t,
+                2000.0 + 150.0 * (i % 7) as f64,
+            ],
+            phase: [Phase::Idle, Phase::ToTask, Phase::Working(0.0)][i % 3].clone(),
+            task: None,
+        })
+        .collect();
+    let facilities = (0..12)
+        .map(|i| FacilityFrame {
+            id: format!("F{i}"),
+            name: format!("Facility {i}"),
+            pos: [800.0 * i as f64 + 400.0, 9000.0 - 500.0 * (i % 3) as f64],
+            kind: [
+                FacilityKind::Depot,
+                FacilityKind::Shelter(0),
+                FacilityKind::Hospital(0),
+                FacilityKind::CommandPost,
+            ][i % 4]
+                .clone(),
+            inside: 0.0,
+        })
+        .collect();
+    Frame {
+        t_s: t,
+        duration_s: 1e6,
+        playing: true,
+        speed: None,
+        seeking: None,
+        wind: (5.0, 270.0),
+        rain_mm_h: 0.0,
+        view: RoleView {
+            role: Role::Controller,
+            t_s: t,
+            events: Vec::new(),
+            injects: Vec::new(),
+            readings: Vec::new(),
+            hazard_fields: true,
+        },
+        teams,
+        facilities,
+        overlays: Some(Arc::new(Overlays {
+            layers: cache.set(),
+        })),
+        error: None,
+        snapshot_times: Vec::new(),
+        history: Arc::default(),
+        probe: None,
+    }
+}
+
+/// The measuring app.
+pub struct StatsApp {
+    frames: usize,
+    shared: Arc<Mutex<Arc<Frame>>>,
+    map: Option<MapPanel>,
+    terrain: Vec<u8>,
+    z: Vec<f32>,
+    last: Option<Instant>,
+    times: Vec<f64>,
+    rows: usize,
+    cpu: Vec<f64>,
+    terrain_only: bool,
+}
+
+impl StatsApp {
+    /// Starts the producer thread; measures `frames` frames.
+    pub fn new(frames: usize) -> Self {
+        let g = grid();
+        let z = elevation(g);
+        let terrain = drillsim_engine::output::terrain_rgba(
+            &Grid::from_vec(g, z.clone()).unwrap_or_else(|| Grid::filled(g, 0.0)),
+        );
+        let mut cache = LayerCache::new(g);
+        synth_step(&mut cache, &z, 0);
+        let shared = Arc::new(Mutex::new(Arc::new(frame_at(&cache, 0))));
+        let out = Arc::clone(&shared);
+        let zz = z.clone();
+        // Diagnostics: DRILLSIM_FRAME_STATS=static keeps the fields fixed (no uploads),
+        // =terrain draws the terrain only.
+        let mode = std::env::var("DRILLSIM_FRAME_STATS").unwrap_or_default();
+        let frozen = mode == "static" || mode == "terrain";
+        std::thread::spawn(move || {
+            for k in 1.. {
+                if frozen {
+                    std::thread::sleep(Duration::from_millis(33));
+                    if Arc::strong_count(&out) == 1 {
+                        return;
+                    }
+                    continue;
+                }
+                let t0 = Instant::now();
+                synth_step(&mut cache, &zz, k);
+                let f = Arc::new(frame_at(&cache, k));
+                match out.lock() {
+                    Ok(mut s) => *s = f,
+                    Err(_) => return,
+                }
+                if let Some(rest) = Duration::from_millis(33).checked_sub(t0.elapsed()) {
+                    std::thread::sleep(rest);
+                }
+                if Arc::strong_count(&out) == 1 {
+                    return;
+                }
+            }
+        });
+        Self {
+            frames,
+            shared,
+            map: None,
+            terrain,
+            z,
+            last: None,
+            times: Vec::with_capacity(frames),
+            rows: 0,
+            cpu: Vec::with_capacity(frames),
+            terrain_only: mode == "terrain",
+        }
+    }
+}
+
+/// Mean, median and 95th percentile of `t` (ms).
+pub fn stats(t: &[f64]) -> (f64, f64, f64) {
+    if t.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let mut s = t.to_vec();
+    s.sort_by(f64::total_cmp);
+    let pct = |p: f64| s[((s.len() - 1) as f64 * p).round() as usize];
+    (s.iter().sum::<f64>() / s.len() as f64, pct(0.5), pct(0.95))
+}
+
+impl eframe::App for StatsApp {
+    fn ui(&mut self, ui: &mut egui::Ui, eframe_frame: &mut eframe::Frame) {
+        if let Some(c) = eframe_frame.info().cpu_usage {
+            self.cpu.push(f64::from(c) * 1000.0);
+        }
+        let ctx = ui.ctx().clone();
+        let now = Instant::now();
+        if let Some(l) = self.last {
+            self.times
+                .push(now.duration_since(l).as_secs_f64() * 1000.0);
+        }
+        self.last = Some(now);
+        let frame = self
+            .shared
+            .lock()
+            .map(|f| Arc::clone(&f))
+            .unwrap_or_else(|p| Arc::clone(&p.into_inner()));
+        egui::CentralPanel::default().show(ui, |ui| {
+            let map = self.map.get_or_insert_with(|| {
+                let mut m = MapPanel::new(&ctx, grid(), &self.terrain);
+                m.set_contours(&self.z);
+                m.layers = if self.terrain_only {
+                    Layers {
+                        depth: false,
+                        hazard: false,
+                        gas: false,
+                        fire: false,
+                        thermal: false,
+                        overpressure: false,
+                        contours: false,
+                        facilities: false,
+                        teams: false,
+                    }
+                } else {
+                    Layers::all()
+                };
+                m
+            });
+            map.ui(ui, &frame);
+            self.rows += map.uploaded_rows;
+        });
+        if self.times.len() >= self.frames {
+            let (mean, p50, p95) = stats(&self.times);
+            println!(
+                "frame-stats: {} frames, {SIDE}x{SIDE} grid, all layers: mean {mean:.2} ms, p50 {p50:.2} ms, p95 {p95:.2} ms ({:.1} frames/s); {:.0} texture rows uploaded per frame",
+                self.times.len(),
+                1000.0 / mean,
+                self.rows as f64 / self.times.len() as f64
+            );
+            let (cmean, _, cp95) = stats(&self.cpu);
+            println!(
+                "frame-stats: egui+paint CPU time per frame (without buffer swap): mean {cmean:.2} ms, p95 {cp95:.2} ms"
+            );
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        ctx.request_repaint();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_of_known_samples() {
+        let t: Vec<f64> = (1..=100).map(f64::from).collect();
+        let (mean, p50, p95) = stats(&t);
+        assert!((mean - 50.5).abs() < 1e-12);
+        assert!((p50 - 50.0).abs() <= 1.0 && (p95 - 95.0).abs() <= 1.0);
+    }
+}
