@@ -87,11 +87,12 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 }
 
 /// Every English → Simplified Chinese entry: the shell's and panels' [`TABLE`] and the
-/// planner's [`crate::planner::i18n::TABLE`].
+/// planner's [`crate::planner::i18n::TABLE`] and the map's [`crate::map_i18n::TABLE`].
 pub fn entries() -> impl Iterator<Item = (&'static str, &'static str)> {
     TABLE
         .iter()
         .chain(crate::planner::i18n::TABLE.iter())
+        .chain(crate::map_i18n::TABLE.iter())
         .copied()
 }
 
@@ -358,6 +359,17 @@ mod tests {
         };
         keys.extend(compare::rows(&m).map(|r| r.0));
         keys.extend(["Site", "Supply", "Capacity", "Demand", "Metric", "Change"]);
+        // The map legend's labels held in arrays.
+        keys.extend([
+            "Caution (HR < 0.75)",
+            "Danger for some (0.75–1.25)",
+            "Danger for most (1.25–2)",
+            "Danger for all (≥ 2)",
+            "Team ready",
+            "Team en route",
+            "Team on scene",
+            "Team casualty",
+        ]);
         for k in keys {
             assert!(entries().any(|(en, _)| en == k), "untranslated: {k:?}");
         }

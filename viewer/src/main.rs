@@ -21,6 +21,7 @@ mod layer_cache;
 mod map;
 mod map_composite;
 mod map_details;
+mod map_i18n;
 mod map_symbols;
 mod panels;
 mod planner;

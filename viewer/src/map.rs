@@ -12,6 +12,7 @@
 use drillsim_engine::world::GridSpec;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Vec2};
 
+use crate::i18n::{fill, tr};
 use crate::layer_cache::{LayerId, LayerSet};
 use crate::map_details::Selection;
 use crate::map_symbols::{facility_symbol, legend_symbols, team_symbol};
@@ -301,9 +302,9 @@ impl MapPanel {
                     let id = ui.make_persistent_id("legend_open");
                     let open = ui.data_mut(|d| *d.get_persisted_mut_or(id, true));
                     let arrow = if open {
-                        "Legend (hide)"
+                        tr("Legend (hide)")
                     } else {
-                        "Legend (show)"
+                        tr("Legend (show)")
                     };
                     if ui.selectable_label(false, arrow).clicked() {
                         ui.data_mut(|d| d.insert_persisted(id, !open));
@@ -320,7 +321,7 @@ impl MapPanel {
                     let hazards = frame.overlays.is_some();
                     let l = &mut self.layers;
                     if present(LayerId::Depth) {
-                        ui.checkbox(&mut l.depth, "Water depth (5 cm – 3 m)");
+                        ui.checkbox(&mut l.depth, tr("Water depth (5 cm – 3 m)"));
                         if l.depth {
                             ramp(
                                 ui,
@@ -329,7 +330,7 @@ impl MapPanel {
                                 "3 m",
                             );
                         }
-                        ui.checkbox(&mut l.hazard, "Flood hazard rating (FD2320)");
+                        ui.checkbox(&mut l.hazard, tr("Flood hazard rating (FD2320)"));
                         if l.hazard {
                             for (k, label) in [
                                 (1, "Caution (HR < 0.75)"),
@@ -337,55 +338,55 @@ impl MapPanel {
                                 (3, "Danger for most (1.25–2)"),
                                 (4, "Danger for all (≥ 2)"),
                             ] {
-                                swatch(ui, crate::raster::hr_px(k), label);
+                                swatch(ui, crate::raster::hr_px(k), tr(label));
                             }
                         }
                     }
                     if present(LayerId::Gas) {
-                        ui.checkbox(&mut l.gas, "Gas: AEGL-3 / 2 / 1");
+                        ui.checkbox(&mut l.gas, tr("Gas: AEGL-3 / 2 / 1"));
                         if l.gas {
                             zone_key(ui, ["AEGL-3", "AEGL-2", "AEGL-1"]);
                         }
                     }
                     if present(LayerId::Fire) {
-                        ui.checkbox(&mut l.fire, "Wildland fire");
+                        ui.checkbox(&mut l.fire, tr("Wildland fire"));
                         if l.fire {
                             swatch(
                                 ui,
                                 crate::raster::fire_px(true, true, 0.0),
-                                "Burning now (perimeter)",
+                                tr("Burning now (perimeter)"),
                             );
                             swatch(
                                 ui,
                                 crate::raster::fire_px(false, true, 100.0),
-                                "Burned, < 350 kW/m",
+                                tr("Burned, < 350 kW/m"),
                             );
                             swatch(
                                 ui,
                                 crate::raster::fire_px(false, true, 2000.0),
-                                "Burned, 1700–3500 kW/m",
+                                tr("Burned, 1700–3500 kW/m"),
                             );
                         }
                     }
                     if present(LayerId::Thermal) {
-                        ui.checkbox(&mut l.thermal, "Thermal: 10 / 5 / 2 kW/m²");
+                        ui.checkbox(&mut l.thermal, tr("Thermal: 10 / 5 / 2 kW/m²"));
                         if l.thermal {
                             zone_key(ui, ["10 kW/m²", "5 kW/m²", "2 kW/m²"]);
                         }
-                        ui.checkbox(&mut l.overpressure, "Overpressure: 8 / 3.5 / 1 psi");
+                        ui.checkbox(&mut l.overpressure, tr("Overpressure: 8 / 3.5 / 1 psi"));
                         if l.overpressure {
                             zone_key(ui, ["8 psi", "3.5 psi", "1 psi"]);
                         }
                     }
                     if !hazards {
-                        ui.weak("Hazard fields hidden (player view)");
+                        ui.weak(tr("Hazard fields hidden (player view)"));
                     }
                     if let Some((_, interval)) = &self.overlay.contours {
-                        let label = format!("Contours every {interval} m");
+                        let label = fill(tr("Contours every {} m"), &[&interval.to_string()]);
                         ui.checkbox(&mut self.layers.contours, label);
                     }
-                    ui.checkbox(&mut self.layers.facilities, "Facilities");
-                    ui.checkbox(&mut self.layers.teams, "Teams");
+                    ui.checkbox(&mut self.layers.facilities, tr("Facilities"));
+                    ui.checkbox(&mut self.layers.teams, tr("Teams"));
                     if self.layers.facilities || self.layers.teams {
                         legend_symbols(ui, self.layers);
                     }

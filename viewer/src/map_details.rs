@@ -8,6 +8,7 @@ use drillsim_engine::hazards::flood::HazardClass;
 use drillsim_engine::sim::layers::{FireState, PointHazards};
 use egui::{Pos2, Vec2};
 
+use crate::i18n::{fill, tr};
 use crate::map::Layers;
 use crate::sim_thread::Frame;
 
@@ -76,8 +77,8 @@ pub fn show(ui: &egui::Ui, rect: egui::Rect, frame: &Frame, sel: &mut Option<Sel
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.set_width(270.0);
                 ui.horizontal(|ui| {
-                    ui.strong("Details");
-                    close = ui.small_button("Close details").clicked();
+                    ui.strong(tr("Details"));
+                    close = ui.small_button(tr("Close details")).clicked();
                 });
                 for l in &lines {
                     ui.label(l);
@@ -94,82 +95,108 @@ pub fn lines(frame: &Frame, sel: &Selection) -> Vec<String> {
     match sel {
         Selection::Team(id) => match frame.teams.iter().find(|t| &t.id == id) {
             Some(t) => vec![
-                format!("Team: {}", t.name),
-                format!("Id: {}", t.id),
-                format!("Status: {:?}", t.phase),
-                format!("Task: {}", t.task.as_deref().unwrap_or("none")),
-                format!("Position: E {:.0} m, N {:.0} m", t.pos[0], t.pos[1]),
+                fill(tr("Team: {}"), &[&t.name]),
+                fill(tr("Id: {}"), &[&t.id]),
+                fill(tr("Status: {}"), &[&format!("{:?}", t.phase)]),
+                fill(tr("Task: {}"), &[t.task.as_deref().unwrap_or(tr("none"))]),
+                position(t.pos),
             ],
-            None => vec!["Team no longer listed".into()],
+            None => vec![tr("Team no longer listed").into()],
         },
         Selection::Facility(id) => match frame.facilities.iter().find(|f| &f.id == id) {
             Some(f) => {
                 let kind = match &f.kind {
-                    FacilityKind::Base(k) => format!("Base ({k:?})"),
-                    FacilityKind::Depot => "Depot".into(),
-                    FacilityKind::Shelter(_) => "Shelter".into(),
-                    FacilityKind::Hospital(_) => "Hospital".into(),
-                    FacilityKind::CommandPost => "Command post".into(),
+                    FacilityKind::Base(k) => format!("{} ({k:?})", tr("Base")),
+                    FacilityKind::Depot => tr("Depot").into(),
+                    FacilityKind::Shelter(_) => tr("Shelter").into(),
+                    FacilityKind::Hospital(_) => tr("Hospital").into(),
+                    FacilityKind::CommandPost => tr("Command post").into(),
                 };
                 vec![
-                    format!("Facility: {}", f.name),
-                    format!("Id: {}", f.id),
-                    format!("Kind: {kind}"),
-                    format!("People inside: {:.0}", f.inside),
-                    format!("Position: E {:.0} m, N {:.0} m", f.pos[0], f.pos[1]),
+                    fill(tr("Facility: {}"), &[&f.name]),
+                    fill(tr("Id: {}"), &[&f.id]),
+                    fill(tr("Kind: {}"), &[&kind]),
+                    fill(tr("People inside: {}"), &[&format!("{:.0}", f.inside)]),
+                    position(f.pos),
                 ]
             }
-            None => vec!["Facility no longer listed".into()],
+            None => vec![tr("Facility no longer listed").into()],
         },
         Selection::Cell(p) => {
-            let mut out = vec![format!("Point: E {:.0} m, N {:.0} m", p[0], p[1])];
+            let mut out = vec![fill(
+                tr("Point: E {} m, N {} m"),
+                &[&format!("{:.0}", p[0]), &format!("{:.0}", p[1])],
+            )];
             if frame.overlays.is_none() {
-                out.push("Hazard fields hidden (player view)".into());
+                out.push(tr("Hazard fields hidden (player view)").into());
                 return out;
             }
             match &frame.probe {
                 Some((q, h)) if q == p => out.extend(hazard_lines(h)),
-                _ => out.push("Querying…".into()),
+                _ => out.push(tr("Querying…").into()),
             }
             out
         }
     }
 }
 
+/// "Position: E … m, N … m".
+fn position(p: [f64; 2]) -> String {
+    fill(
+        tr("Position: E {} m, N {} m"),
+        &[&format!("{:.0}", p[0]), &format!("{:.0}", p[1])],
+    )
+}
+
 /// Hazard values of a point as text lines.
 pub fn hazard_lines(h: &PointHazards) -> Vec<String> {
-    let mut out = vec![format!("Water depth: {:.2} m", h.depth_m)];
+    let mut out = vec![fill(
+        tr("Water depth: {} m"),
+        &[&format!("{:.2}", h.depth_m)],
+    )];
     if h.depth_m > 0.0 {
-        out.push(format!("Water speed: {:.2} m/s", h.speed_m_s));
+        out.push(fill(
+            tr("Water speed: {} m/s"),
+            &[&format!("{:.2}", h.speed_m_s)],
+        ));
         let class = match HazardClass::of(h.hazard_rating) {
-            HazardClass::Low => "caution",
-            HazardClass::DangerForSome => "danger for some",
-            HazardClass::DangerForMost => "danger for most",
-            HazardClass::DangerForAll => "danger for all",
+            HazardClass::Low => tr("caution"),
+            HazardClass::DangerForSome => tr("danger for some"),
+            HazardClass::DangerForMost => tr("danger for most"),
+            HazardClass::DangerForAll => tr("danger for all"),
         };
-        out.push(format!("Hazard rating: {:.2} ({class})", h.hazard_rating));
+        out.push(fill(
+            tr("Hazard rating: {} ({})"),
+            &[&format!("{:.2}", h.hazard_rating), class],
+        ));
     }
     for g in &h.gas {
-        let level = g.level.as_deref().unwrap_or("below levels of concern");
+        let level = g.level.as_deref().unwrap_or(tr("below levels of concern"));
         out.push(format!("{}: {:.1} ppm ({level})", g.label, g.ppm));
     }
     match h.fire {
         FireState::Unburned => {}
-        FireState::Burning(a, i) => out.push(format!(
-            "Fire: burning since {:.0} min, {i:.0} kW/m",
-            a / 60.0
+        FireState::Burning(a, i) => out.push(fill(
+            tr("Fire: burning since {} min, {} kW/m"),
+            &[&format!("{:.0}", a / 60.0), &format!("{i:.0}")],
         )),
         FireState::Burned(a, i) => {
-            out.push(format!("Fire: burned at {:.0} min, {i:.0} kW/m", a / 60.0));
+            out.push(fill(
+                tr("Fire: burned at {} min, {} kW/m"),
+                &[&format!("{:.0}", a / 60.0), &format!("{i:.0}")],
+            ));
         }
     }
     if h.flux_w_m2 > 0.0 {
-        out.push(format!("Thermal flux: {:.1} kW/m²", h.flux_w_m2 / 1000.0));
+        out.push(fill(
+            tr("Thermal flux: {} kW/m²"),
+            &[&format!("{:.1}", h.flux_w_m2 / 1000.0)],
+        ));
     }
     if h.overpressure_pa > 0.0 {
-        out.push(format!(
-            "Overpressure: {:.2} psi",
-            h.overpressure_pa / 6894.757
+        out.push(fill(
+            tr("Overpressure: {} psi"),
+            &[&format!("{:.2}", h.overpressure_pa / 6894.757)],
         ));
     }
     out

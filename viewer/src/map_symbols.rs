@@ -10,6 +10,7 @@
 use drillsim_engine::agents::state::{FacilityKind, Phase};
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
 
+use crate::i18n::tr;
 use crate::map::Layers;
 
 /// Colour of a team by phase.
@@ -109,23 +110,23 @@ pub fn legend_symbols(ui: &mut egui::Ui, layers: Layers) {
         });
     };
     if layers.facilities {
-        row(ui, "Base", &|p, c| {
+        row(ui, tr("Base"), &|p, c| {
             facility_symbol(
                 p,
                 c,
                 &FacilityKind::Base(drillsim_engine::agents::spec::BaseKind::FireStation),
             );
         });
-        row(ui, "Depot", &|p, c| {
+        row(ui, tr("Depot"), &|p, c| {
             facility_symbol(p, c, &FacilityKind::Depot);
         });
-        row(ui, "Shelter", &|p, c| {
+        row(ui, tr("Shelter"), &|p, c| {
             facility_symbol(p, c, &FacilityKind::Shelter(0));
         });
-        row(ui, "Hospital", &|p, c| {
+        row(ui, tr("Hospital"), &|p, c| {
             facility_symbol(p, c, &FacilityKind::Hospital(0));
         });
-        row(ui, "Command post", &|p, c| {
+        row(ui, tr("Command post"), &|p, c| {
             facility_symbol(p, c, &FacilityKind::CommandPost);
         });
     }
@@ -136,7 +137,7 @@ pub fn legend_symbols(ui: &mut egui::Ui, layers: Layers) {
             ("Team on scene", Phase::Working(0.0)),
             ("Team casualty", Phase::Casualty),
         ] {
-            row(ui, label, &|p, c| team_symbol(p, c, &phase));
+            row(ui, tr(label), &|p, c| team_symbol(p, c, &phase));
         }
     }
 }
