@@ -222,6 +222,11 @@ fn exported_scenario_loads_with_the_moved_base() {
     settle(&mut h, "first analysis", |p| p.analyses().0.is_some());
     let base = drag_base_onto_cluster(&mut h);
     let moved = h.state().pos_b(base);
+    // Let the moved layout's analysis land first: its tables grow the side panel, and a
+    // click aimed at the button's last position could otherwise miss it.
+    settle(&mut h, "analysis of the moved base", |p| {
+        p.analyses().0.unwrap().layout.pos[base] == p.pos_b(base)
+    });
     let dir = std::env::temp_dir().join(format!("drillsim-planner-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("town_layout.ron");
