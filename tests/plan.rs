@@ -57,6 +57,31 @@ fn coverage_by_hand_on_a_road_grid() {
     assert_eq!(gj["features"].as_array().unwrap().len(), 28);
 }
 
+/// `plan optimise --add 1 --minutes 0.5` on `plan_grid.ron` with `extra` arguments,
+/// into `dir/opt`: asserts success and returns (stdout, optimise.csv).
+fn optimise_plan_grid(dir: &std::path::Path, extra: &[&str]) -> (String, String) {
+    let out = dir.join("opt");
+    let mut args = vec![
+        "plan",
+        "optimise",
+        "tests/fixtures/batch/plan_grid.ron",
+        "--add",
+        "1",
+        "--minutes",
+        "0.5",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = drillsim(&args, &[]);
+    let (so, se) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{so}{se}");
+    (
+        so,
+        std::fs::read_to_string(out.join("optimise.csv")).unwrap(),
+    )
+}
+
 /// `plan optimise --add 1` on the same grid, cover time 0.5 min (416.7 m at 50 km/h).
 /// The base already covers A (100 people). The only road node within 416.7 m of both B
 /// (200) and C (50) is (900, 500), 400 m from each: covering optimum 350 people, gain
@@ -67,25 +92,7 @@ fn coverage_by_hand_on_a_road_grid() {
 #[test]
 fn optimise_finds_the_hand_computed_optimum() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("opt");
-    let o = drillsim(
-        &[
-            "plan",
-            "optimise",
-            "tests/fixtures/batch/plan_grid.ron",
-            "--add",
-            "1",
-            "--minutes",
-            "0.5",
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-        &[],
-    );
-    let (so, se) = text(&o);
-    assert_eq!(o.status.code(), Some(0), "{so}{se}");
-    let csv = std::fs::read_to_string(out.join("optimise.csv")).unwrap();
+    let (_, csv) = optimise_plan_grid(tmp.path(), &["-q"]);
     let rows: Vec<Vec<&str>> = csv
         .lines()
         .skip(1)
@@ -168,27 +175,8 @@ fn hazards_never_increase_coverage() {
 #[test]
 fn optimise_above_the_enumeration_limit_states_a_small_gap() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("opt");
-    let o = drillsim(
-        &[
-            "plan",
-            "optimise",
-            "tests/fixtures/batch/plan_grid.ron",
-            "--add",
-            "1",
-            "--minutes",
-            "0.5",
-            "--exact-limit",
-            "0",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[],
-    );
-    let (so, se) = text(&o);
-    assert_eq!(o.status.code(), Some(0), "{so}{se}");
+    let (so, csv) = optimise_plan_grid(tmp.path(), &["--exact-limit", "0"]);
     assert!(so.contains("Lagrangian gap"), "{so}");
-    let csv = std::fs::read_to_string(out.join("optimise.csv")).unwrap();
     let rows: Vec<Vec<&str>> = csv
         .lines()
         .skip(1)

@@ -76,6 +76,20 @@ pub fn substitute(inst: &Instance, start: &Solution, value: impl Fn(&[usize]) ->
 const ITERATIONS: usize = 600;
 const PATIENCE: usize = 30;
 
+/// Subgradient step control (Held, Wolfe & Crowder 1974): an improving bound resets the
+/// count; `PATIENCE` steps without one halve the step factor `theta`.
+fn step_size(improved: bool, theta: &mut f64, stale: &mut usize) {
+    if improved {
+        *stale = 0;
+        return;
+    }
+    *stale += 1;
+    if *stale >= PATIENCE {
+        *theta /= 2.0;
+        *stale = 0;
+    }
+}
+
 fn cost(inst: &Instance, j: usize, i: usize, unreachable_s: f64) -> f64 {
     let t = inst.times[j][i];
     inst.weights[i] * if t.is_finite() { t } else { unreachable_s }
@@ -129,17 +143,12 @@ pub fn p_median_lower_bound(
         let mut open = inst.locked.clone();
         open.extend(smallest(&inst.candidates, &c, k));
         let l: f64 = lambda.iter().sum::<f64>() + open.iter().map(|&j| c[j]).sum::<f64>();
-        if best == f64::NEG_INFINITY || l > best + 1e-9 * best.abs().max(1.0) {
+        let improved = best == f64::NEG_INFINITY || l > best + 1e-9 * best.abs().max(1.0);
+        if improved {
             starts.push(open[inst.locked.len()..].to_vec());
             best = l;
-            stale = 0;
-        } else {
-            stale += 1;
-            if stale >= PATIENCE {
-                theta /= 2.0;
-                stale = 0;
-            }
         }
+        step_size(improved, &mut theta, &mut stale);
         let g: Vec<f64> = (0..m)
             .map(|i| {
                 let served = open
@@ -190,17 +199,12 @@ pub fn covering_upper_bound(
             .map(|i| (inst.weights[i] - mu[i]).max(0.0))
             .sum::<f64>()
             + open.iter().map(|&j| s[j]).sum::<f64>();
-        if best == f64::INFINITY || u < best - 1e-9 * best.abs().max(1.0) {
+        let improved = best == f64::INFINITY || u < best - 1e-9 * best.abs().max(1.0);
+        if improved {
             starts.push(open[inst.locked.len()..].to_vec());
             best = u;
-            stale = 0;
-        } else {
-            stale += 1;
-            if stale >= PATIENCE {
-                theta /= 2.0;
-                stale = 0;
-            }
         }
+        step_size(improved, &mut theta, &mut stale);
         // ∂U/∂μᵢ = (times i is covered by the open sites) − zᵢ.
         let g: Vec<f64> = (0..m)
             .map(|i| {
