@@ -230,6 +230,7 @@ impl ViewerApp {
                 loaded.injects.composer.point = Some(p);
                 commands.push(Command::Probe(p));
             }
+            commands.extend(map.layers_command().map(Command::ShowLayers));
         });
         for c in commands {
             loaded.sim.send(c);

@@ -6,6 +6,7 @@
 //! `LayerCache` and publishes frames every 33 ms); the UI draws N frames as fast as it
 //! can, then prints the mean / p50 / p95 frame time and exits.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -173,7 +174,9 @@ fn frame_at(cache: &LayerCache, k: usize) -> Frame {
         facilities,
         overlays: Some(Arc::new(Overlays {
             layers: cache.set(),
+            fire_isochrone_s: None,
         })),
+        overlay: cache.overlay(),
         error: None,
         snapshot_times: Vec::new(),
         history: Arc::default(),
@@ -193,6 +196,9 @@ pub struct StatsApp {
     rows: usize,
     cpu: Vec<f64>,
     terrain_only: bool,
+    /// Producer: recolourings done and their total cost, ns.
+    counters: Arc<[AtomicU64; 2]>,
+    started: Instant,
 }
 
 impl StatsApp {
@@ -203,14 +209,25 @@ impl StatsApp {
         let terrain = drillsim_engine::output::terrain_rgba(
             &Grid::from_vec(g, z.clone()).unwrap_or_else(|| Grid::filled(g, 0.0)),
         );
-        let mut cache = LayerCache::new(g);
-        synth_step(&mut cache, &z, 0);
-        let shared = Arc::new(Mutex::new(Arc::new(frame_at(&cache, 0))));
-        let out = Arc::clone(&shared);
-        let zz = z.clone();
         // Diagnostics: DRILLSIM_FRAME_STATS=static keeps the fields fixed (no uploads),
         // =terrain draws the terrain only.
         let mode = std::env::var("DRILLSIM_FRAME_STATS").unwrap_or_default();
+        let mut cache = LayerCache::new(g);
+        cache.set_contours(&z);
+        cache.set_mask(if mode == "terrain" {
+            0
+        } else {
+            Layers::all().mask()
+        });
+        synth_step(&mut cache, &z, 0);
+        cache.compose(true);
+        let shared = Arc::new(Mutex::new(Arc::new(frame_at(&cache, 0))));
+        let out = Arc::clone(&shared);
+        let zz = z.clone();
+        let every = mode == "every";
+        // Recolourings done and their total cost, ns.
+        let counters = Arc::new([AtomicU64::new(0), AtomicU64::new(0)]);
+        let prod = Arc::clone(&counters);
         let frozen = mode == "static" || mode == "terrain";
         std::thread::spawn(move || {
             for k in 1.. {
@@ -222,7 +239,14 @@ impl StatsApp {
                     continue;
                 }
                 let t0 = Instant::now();
-                synth_step(&mut cache, &zz, k);
+                // The same policy as the simulation thread: recolour at a bounded share
+                // of this thread's time (`=every`: on every step, for comparison).
+                if every || cache.refresh_due() {
+                    cache.timed(|c| synth_step(c, &zz, k));
+                    prod[0].fetch_add(1, Ordering::Relaxed);
+                    prod[1].fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                }
+                cache.compose(true);
                 let f = Arc::new(frame_at(&cache, k));
                 match out.lock() {
                     Ok(mut s) => *s = f,
@@ -247,6 +271,8 @@ impl StatsApp {
             rows: 0,
             cpu: Vec::with_capacity(frames),
             terrain_only: mode == "terrain",
+            counters,
+            started: Instant::now(),
         }
     }
 }
@@ -310,6 +336,13 @@ impl eframe::App for StatsApp {
                 self.times.len(),
                 1000.0 / mean,
                 self.rows as f64 / self.times.len() as f64
+            );
+            let n = self.counters[0].load(Ordering::Relaxed);
+            let ns = self.counters[1].load(Ordering::Relaxed);
+            println!(
+                "frame-stats: layers recoloured {n} times ({:.1} per second), {:.1} ms each on the producer thread",
+                n as f64 / self.started.elapsed().as_secs_f64(),
+                ns as f64 / 1e6 / n.max(1) as f64
             );
             let (cmean, _, cp95) = stats(&self.cpu);
             println!(

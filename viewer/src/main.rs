@@ -11,6 +11,7 @@
 //! runs on its own thread so the UI never stalls.
 
 mod app;
+mod composite;
 mod export;
 mod file_browser;
 mod fonts;

@@ -5,15 +5,17 @@
 //! facilities and teams with symbols (see `map_symbols`); a legend that toggles the
 //! layers; a click on a team, facility or map cell shows its details.
 //!
-//! Layer textures are updated incrementally: the simulation thread versions each layer
-//! image with its dirty row band (`layer_cache`), and the panel uploads only the rows
-//! changed since the version it shows (`TextureHandle::set_partial`).
+//! The hazard overlay is updated incrementally: the simulation thread versions each
+//! layer image with its dirty row band (`layer_cache`) and composites the layers shown
+//! into one overlay (`composite`); the panel uploads only the overlay rows changed since
+//! the version it shows (`map_composite`). Toggling a layer in the legend sends the new
+//! set of layers to the simulation thread ([`MapPanel::layers_command`]).
 
 use drillsim_engine::world::GridSpec;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureHandle, Vec2};
 
 use crate::i18n::{fill, tr};
-use crate::layer_cache::{LayerId, LayerSet};
+use crate::layer_cache::LayerId;
 use crate::map_details::Selection;
 use crate::map_symbols::{facility_symbol, legend_symbols, team_symbol};
 use crate::sim_thread::Frame;
@@ -58,6 +60,22 @@ impl Default for Layers {
 }
 
 impl Layers {
+    /// The layers the overlay composites (hazard images and contours).
+    pub fn mask(&self) -> crate::composite::Mask {
+        let bit = |on: bool, id: LayerId| if on { 1 << id as u8 } else { 0 };
+        bit(self.depth, LayerId::Depth)
+            | bit(self.hazard, LayerId::Hazard)
+            | bit(self.gas, LayerId::Gas)
+            | bit(self.fire, LayerId::Fire)
+            | bit(self.thermal, LayerId::Thermal)
+            | bit(self.overpressure, LayerId::Overpressure)
+            | if self.contours {
+                crate::composite::CONTOURS
+            } else {
+                0
+            }
+    }
+
     /// Every layer on.
     pub fn all() -> Self {
         Self {
@@ -79,7 +97,11 @@ pub struct MapPanel {
     fitted: bool,
     /// Layers shown.
     pub layers: Layers,
-    overlay: crate::map_composite::Composite,
+    overlay: crate::map_composite::OverlayTexture,
+    /// Contour interval, m (when the terrain has relief).
+    contour_interval: Option<f64>,
+    /// Layers last sent to the simulation thread.
+    sent_mask: crate::composite::Mask,
     /// What was clicked last.
     pub selection: Option<Selection>,
     /// Rows uploaded in the last frame (diagnostics and frame-time runs).
@@ -107,7 +129,9 @@ impl MapPanel {
             offset: Vec2::ZERO,
             fitted: false,
             layers: Layers::default(),
-            overlay: crate::map_composite::Composite::new(spec.width, spec.height),
+            overlay: crate::map_composite::OverlayTexture::default(),
+            contour_interval: None,
+            sent_mask: Layers::default().mask(),
             selection: None,
             uploaded_rows: 0,
             img_rect: Rect::NOTHING,
@@ -115,31 +139,22 @@ impl MapPanel {
         }
     }
 
-    /// Adds the contour layer of elevation `z` (m, one value per cell) at an interval
-    /// chosen from the relief.
+    /// Offers the contour layer of elevation `z` (m, one value per cell) in the legend,
+    /// at the interval the simulation thread draws it (chosen from the relief).
     pub fn set_contours(&mut self, z: &[f32]) {
-        let (w, h) = (self.spec.width, self.spec.height);
-        if z.len() != w * h {
-            return;
+        if z.len() == self.spec.len() {
+            self.contour_interval = Some(crate::raster::contour_interval(crate::raster::relief(z)));
         }
-        let (lo, hi) = z
-            .iter()
-            .filter(|v| !v.is_nan())
-            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| {
-                (a.min(v), b.max(v))
-            });
-        let interval = crate::raster::contour_interval(f64::from(hi - lo));
-        let mut marks = vec![0u8; w * h];
-        crate::raster::contour_cells(z, w, h, interval, &mut marks);
-        let px: Vec<u8> = marks
-            .iter()
-            .flat_map(|&m| match m {
-                2 => [60, 35, 10, 220],
-                1 => [90, 60, 30, 130],
-                _ => [0; 4],
-            })
-            .collect();
-        self.overlay.contours = Some((px, interval));
+    }
+
+    /// The layers to composite, when they changed since last sent to the simulation
+    /// thread (send as `Command::ShowLayers`).
+    pub fn layers_command(&mut self) -> Option<crate::composite::Mask> {
+        let m = self.layers.mask();
+        (m != self.sent_mask).then(|| {
+            self.sent_mask = m;
+            m
+        })
     }
 
     /// Screen position of world point `p` (m) in the last frame drawn.
@@ -153,15 +168,24 @@ impl MapPanel {
             ) * self.zoom
     }
 
-    /// Uploads what changed in the hazard overlay (see `map_composite`).
-    pub fn update_layers(&mut self, ctx: &egui::Context, set: Option<&LayerSet>) {
-        self.overlay.update(ctx, set, self.layers);
+    /// Uploads what changed in the hazard overlay (see `map_composite`); keeps
+    /// repainting until the overlay shows the layers asked for.
+    pub fn update_layers(&mut self, ctx: &egui::Context, frame: &Frame) {
+        let (w, h) = (self.spec.width, self.spec.height);
+        self.overlay.update(ctx, frame.overlay.as_ref(), (w, h));
         self.uploaded_rows = self.overlay.uploaded_rows;
+        let mut want = self.layers.mask();
+        if frame.overlays.is_none() {
+            want &= crate::composite::CONTOURS;
+        }
+        if frame.overlay.as_ref().map_or(want != 0, |o| o.mask != want) {
+            ctx.request_repaint_after(std::time::Duration::from_millis(15));
+        }
     }
 
     /// Draws the map in `ui`'s remaining space; returns the world point (m) clicked.
     pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) -> Option<[f64; 2]> {
-        self.update_layers(ui.ctx(), frame.overlays.as_deref().map(|o| &o.layers));
+        self.update_layers(ui.ctx(), frame);
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
         let size = Vec2::new(self.spec.width as f32, self.spec.height as f32);
         if !self.fitted && rect.width() > 0.0 {
@@ -366,6 +390,16 @@ impl MapPanel {
                                 crate::raster::fire_px(false, true, 2000.0),
                                 tr("Burned, 1700–3500 kW/m"),
                             );
+                            if let Some(iv) =
+                                frame.overlays.as_ref().and_then(|o| o.fire_isochrone_s)
+                            {
+                                let min = format!("{:.0}", iv / 60.0);
+                                swatch(
+                                    ui,
+                                    crate::raster::ISOCHRONE_PX,
+                                    &fill(tr("Arrival isochrones every {} min"), &[&min]),
+                                );
+                            }
                         }
                     }
                     if present(LayerId::Thermal) {
@@ -381,7 +415,7 @@ impl MapPanel {
                     if !hazards {
                         ui.weak(tr("Hazard fields hidden (player view)"));
                     }
-                    if let Some((_, interval)) = &self.overlay.contours {
+                    if let Some(interval) = self.contour_interval {
                         let label = fill(tr("Contours every {} m"), &[&interval.to_string()]);
                         ui.checkbox(&mut self.layers.contours, label);
                     }

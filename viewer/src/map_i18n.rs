@@ -16,6 +16,10 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Burning now (perimeter)", "正在燃烧（火线）"),
     ("Burned, < 350 kW/m", "已过火，< 350 kW/m"),
     ("Burned, 1700–3500 kW/m", "已过火，1700–3500 kW/m"),
+    (
+        "Arrival isochrones every {} min",
+        "蔓延到达等时线，每 {} 分钟",
+    ),
     ("Thermal: 10 / 5 / 2 kW/m²", "热辐射：10 / 5 / 2 kW/m²"),
     (
         "Overpressure: 8 / 3.5 / 1 psi",

@@ -121,6 +121,42 @@ pub fn zones_rgba(ranks: &[u8], w: usize, h: usize, out: &mut [u8]) {
     }
 }
 
+/// Colour of a fire arrival isochrone (light amber over the burned browns).
+pub const ISOCHRONE_PX: [u8; 4] = [255, 215, 120, 235];
+
+/// Marks (1) the cells on an arrival isochrone: `bands[i]` is the index of the interval
+/// the cell's arrival time falls in (−1 = not burned); a cell is on a line when a
+/// 4-neighbour burned in an earlier interval, so each line is one cell wide and lies on
+/// the later side of the boundary.
+pub fn isochrone_cells(bands: &[i64], w: usize, h: usize, out: &mut [u8]) {
+    for r in 0..h {
+        for c in 0..w {
+            let i = r * w + c;
+            let k = bands[i];
+            if k < 0 {
+                continue;
+            }
+            let earlier = |j: usize| (0..k).contains(&bands[j]);
+            let on = (c > 0 && earlier(i - 1))
+                || (c + 1 < w && earlier(i + 1))
+                || (r > 0 && earlier(i - w))
+                || (r + 1 < h && earlier(i + w));
+            out[i] = u8::from(on);
+        }
+    }
+}
+
+/// Elevation range of `z` (m), NaN cells ignored; 0 when there is none.
+pub fn relief(z: &[f32]) -> f64 {
+    let (lo, hi) = z
+        .iter()
+        .filter(|v| !v.is_nan())
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    if hi >= lo { f64::from(hi - lo) } else { 0.0 }
+}
+
 /// Fire colour: burning cells bright (the live perimeter), burned cells by fireline
 /// intensity class (kW/m), unburned clear.
 pub fn fire_px(burning: bool, burned: bool, intensity_kw_m: f32) -> [u8; 4] {
@@ -334,5 +370,45 @@ mod tests {
         assert_eq!(fire_px(false, false, 0.0), CLEAR);
         assert_eq!(fire_px(true, true, 100.0)[3], 255);
         assert_ne!(fire_px(false, true, 100.0), fire_px(false, true, 5000.0));
+    }
+
+    #[test]
+    fn isochrones_of_a_constant_speed_fire_are_circles() {
+        // A fire spreading at constant speed v from one point burns a disc; its arrival
+        // time is r / v, so the isochrone of k intervals is the circle r = k·v·Δt.
+        // Lines lie on the later side of each boundary: within one cell outside it
+        // (tolerance: the one-cell raster resolution, plus the cell-centre offset).
+        let (n, v, dt, t) = (201usize, 2.0, 10.0, 45.0); // cells of 1 m, m/s, s, s
+        let c0 = 100.0;
+        let bands: Vec<i64> = (0..n * n)
+            .map(|i| {
+                let r = ((i % n) as f64 - c0).hypot((i / n) as f64 - c0);
+                let a = r / v;
+                if a <= t { (a / dt).floor() as i64 } else { -1 }
+            })
+            .collect();
+        let mut marks = vec![0u8; n * n];
+        isochrone_cells(&bands, n, n, &mut marks);
+        let mut per_ring = [0usize; 4];
+        for (i, &m) in marks.iter().enumerate() {
+            if m == 0 {
+                continue;
+            }
+            let r = ((i % n) as f64 - c0).hypot((i / n) as f64 - c0);
+            let k = (r / (v * dt)).round();
+            assert!(
+                (1.0..=4.0).contains(&k) && r >= k * v * dt - 1e-9 && r < k * v * dt + 1.5,
+                "cell {i} at r = {r:.2} m is on no isochrone"
+            );
+            per_ring[k as usize - 1] += 1;
+        }
+        // Every ring inside the burned disc (r = 20, 40, 60, 80 m, disc r = 90 m) is
+        // drawn all round: a one-cell digital circle has ≈ 4√2·r cells; ask for 4r.
+        for (k, &cells) in per_ring.iter().enumerate() {
+            let r = (k + 1) as f64 * v * dt;
+            assert!(cells as f64 >= 4.0 * r, "ring {r} m has {cells} cells");
+        }
+        // Unburned cells (beyond 90 m) are never marked, nor is the burned edge itself.
+        assert!(marks.iter().zip(&bands).all(|(&m, &b)| b >= 0 || m == 0));
     }
 }

@@ -38,6 +38,8 @@ pub enum Command {
     SetRole(Role),
     /// Query every hazard value at a map point, m (answer in [`Frame::probe`]).
     Probe([f64; 2]),
+    /// Which layers the map overlay composites (see `composite::Mask`).
+    ShowLayers(crate::composite::Mask),
 }
 
 /// A team as the map and forces panel show it.
@@ -76,6 +78,8 @@ pub struct Overlays {
     /// Versioned layer images (depth, hazard rating, gas, fire, thermal, overpressure),
     /// `None` for hazards the run does not have.
     pub layers: crate::layer_cache::LayerSet,
+    /// Interval of the fire arrival isochrones drawn, s (runs with a wildland fire).
+    pub fire_isochrone_s: Option<f64>,
 }
 
 /// What the UI shows of the simulation (read-only copy).
@@ -103,6 +107,9 @@ pub struct Frame {
     pub facilities: Vec<FacilityFrame>,
     /// Hazard overlays; `None` when the role may not see hazard fields.
     pub overlays: Option<Arc<Overlays>>,
+    /// The map overlay: the layers shown composited into one image (contours only when
+    /// the role may not see hazard fields).
+    pub overlay: Option<crate::composite::Overlay>,
     /// Last error from a command (bad live inject, failed restore), if any.
     pub error: Option<String>,
     /// Simulated times of the snapshots held.
@@ -140,7 +147,10 @@ impl Core {
     /// Wraps `sim`, snapshotting every `snap_every_s` and keeping at most `max_snaps`
     /// (at least 2).
     pub fn new(sim: Simulation, snap_every_s: f64, max_snaps: usize) -> Self {
-        let cache = Mutex::new(crate::layer_cache::LayerCache::new(sim.terrain().spec));
+        let mut cache = crate::layer_cache::LayerCache::new(sim.terrain().spec);
+        cache.set_contours(sim.terrain().elevation.data());
+        cache.set_mask(crate::map::Layers::default().mask());
+        let cache = Mutex::new(cache);
         let mut core = Self {
             sim,
             snaps: Vec::new(),
@@ -280,6 +290,11 @@ impl Core {
             }
             Command::SetRole(r) => self.role = r,
             Command::Probe(p) => self.probe = Some(p),
+            Command::ShowLayers(m) => self
+                .cache
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .set_mask(m),
         }
     }
 
@@ -321,7 +336,7 @@ impl Core {
             _ => (Vec::new(), Vec::new()),
         };
         let view = sim.role_view(self.role);
-        let overlays = view.hazard_fields.then(|| Arc::new(self.overlays()));
+        let (overlays, overlay) = self.overlays(view.hazard_fields);
         let probe = self
             .probe
             .filter(|_| view.hazard_fields)
@@ -336,6 +351,7 @@ impl Core {
             rain_mm_h: w.rain_mm_h,
             view,
             overlays,
+            overlay,
             teams,
             facilities,
             error: self.error.clone(),
@@ -345,16 +361,32 @@ impl Core {
         }
     }
 
-    /// Recolours the layer images (only changed images get a new version).
-    fn overlays(&self) -> Overlays {
+    /// Recolours the layer images (only changed images get a new version) when the
+    /// role may see hazard fields, and composites the overlay.
+    fn overlays(
+        &self,
+        hazards: bool,
+    ) -> (Option<Arc<Overlays>>, Option<crate::composite::Overlay>) {
         let mut cache = self
             .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        cache.update(&self.sim.hazard_layers(), self.sim.time_s());
-        Overlays {
-            layers: cache.set(),
+        // While the run plays, large grids are recoloured at a bounded share of this
+        // thread's time; a paused (or stopped) run always shows the current state.
+        let running = self.playing || self.target.is_some();
+        if !hazards {
+            cache.refresh_now();
+        } else if !running || cache.refresh_due() {
+            cache.timed(|c| c.update(&self.sim.hazard_layers(), self.sim.time_s()));
         }
+        cache.compose(hazards);
+        let layers = hazards.then(|| {
+            Arc::new(Overlays {
+                layers: cache.set(),
+                fire_isochrone_s: cache.fire_isochrone_s(),
+            })
+        });
+        (layers, cache.overlay())
     }
 }
 
@@ -557,6 +589,51 @@ mod tests {
             Some(n * 4),
             "and a chlorine release"
         );
+    }
+
+    #[test]
+    fn overlay_follows_the_layers_shown_and_the_role() {
+        use crate::composite::CONTOURS;
+        use crate::layer_cache::LayerId;
+        let mut core = Core::new(flagship(), 300.0, 10);
+        core.seek(1800.0);
+        let depth = 1 << LayerId::Depth as u8;
+        core.apply(Command::ShowLayers(depth));
+        let f = core.frame();
+        let o = f.overlay.clone().unwrap();
+        assert_eq!(o.mask, depth);
+        // The overlay is exactly the depth image premultiplied: wherever the depth layer
+        // is clear the overlay is clear, and where it is drawn the overlay is too.
+        let img = f.overlays.as_ref().unwrap().layers[LayerId::Depth as usize]
+            .clone()
+            .unwrap();
+        let drawn = img.rgba.chunks_exact(4).filter(|p| p[3] > 0).count();
+        assert!(drawn > 0, "the flagship floods by T+30 min");
+        for (a, b) in img.rgba.chunks_exact(4).zip(o.image.rgba.chunks_exact(4)) {
+            assert_eq!(a[3], b[3]);
+        }
+        // Contours only: a new version over the whole map, and no water.
+        core.apply(Command::ShowLayers(CONTOURS));
+        let o2 = core.frame().overlay.unwrap();
+        assert_eq!((o2.mask, o2.image.version), (CONTOURS, o.image.version + 1));
+        assert_eq!(
+            o2.image.band_since(Some(o.image.version)),
+            Some(Some((
+                0,
+                img.rgba.len() / 4 / core.sim().terrain().spec.width - 1
+            )))
+        );
+        assert!(
+            o2.image.rgba.chunks_exact(4).any(|p| p[3] > 0),
+            "the flagship has relief"
+        );
+        // The player may not see hazards: depth asked for, contours only shown.
+        core.apply(Command::ShowLayers(depth | CONTOURS));
+        core.apply(Command::SetRole(Role::Player));
+        let f = core.frame();
+        assert_eq!(f.overlay.unwrap().mask, CONTOURS);
+        core.apply(Command::SetRole(Role::Controller));
+        assert_eq!(core.frame().overlay.unwrap().mask, depth | CONTOURS);
     }
 
     #[test]
