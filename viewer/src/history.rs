@@ -21,7 +21,7 @@ pub const MAX_POINTS: usize = 2048;
 pub const DANGER_HR: f64 = 1.25;
 
 /// Column names read from the engine's series, in [`Sample::values`] order.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 18] = [
     "flooded_area_m2",
     "max_depth_m",
     "people_evacuated",
@@ -34,7 +34,12 @@ pub const COLUMNS: [&str; 13] = [
     "gas_area_aegl2_m2",
     "gas_area_aegl1_m2",
     "teams_out_of_action",
-    // Derived by the viewer (not an engine column).
+    "fire_burned_area_m2",
+    "fire_max_flame_length_m",
+    "chem_fire_thermal_area_10kw_m2",
+    "chem_fire_thermal_area_5kw_m2",
+    "chem_fire_thermal_area_2kw_m2",
+    // Derived by the viewer (not an engine column; kept last).
     "people_in_flood_danger",
 ];
 

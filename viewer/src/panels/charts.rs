@@ -1,6 +1,9 @@
-//! Charts of the run (egui_plot): flooded area, people, casualties, exposure and
-//! response times, from the metrics history published with each frame
-//! ([`crate::history::MetricsHistory`]). Time on the x axis in hours.
+//! Charts of the run (egui_plot): flooded area, fire (wildland burned area and flame
+//! length, chemical-fire thermal zones), people, casualties, exposure and response
+//! times, from the metrics history published with each frame
+//! ([`crate::history::MetricsHistory`]). Time on the x axis in hours. Until the user
+//! picks a tab, the first chart with data is shown (a fire drill opens on the fire
+//! chart, not on an empty flood chart).
 
 use egui::Color32;
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
@@ -15,6 +18,8 @@ pub enum Chart {
     /// Flooded area and maximum depth.
     #[default]
     Flood,
+    /// Wildland burned area and flame length; chemical-fire thermal zone areas.
+    Fire,
     /// Warned, evacuated, in shelters, waiting for rescue.
     People,
     /// Expected fatalities and injuries.
@@ -26,8 +31,9 @@ pub enum Chart {
 }
 
 /// Tabs: chart and its label.
-pub const CHARTS: [(Chart, &str); 5] = [
+pub const CHARTS: [(Chart, &str); 6] = [
     (Chart::Flood, "Flooded area"),
+    (Chart::Fire, "Fire"),
     (Chart::People, "People"),
     (Chart::Casualties, "Casualties"),
     (Chart::Exposure, "Exposure"),
@@ -47,6 +53,33 @@ pub fn series(chart: Chart) -> &'static [(&'static str, f64, &'static str, Color
         Chart::Flood => &[
             ("flooded_area_m2", 1e-6, "flooded area, km²", BLUE),
             ("max_depth_m", 1.0, "max depth, m", CYAN),
+        ],
+        Chart::Fire => &[
+            ("fire_burned_area_m2", 1e-4, "burned area, ha", RED),
+            (
+                "fire_max_flame_length_m",
+                1.0,
+                "max flame length, m",
+                ORANGE,
+            ),
+            (
+                "chem_fire_thermal_area_10kw_m2",
+                1e-4,
+                "≥ 10 kW/m² zone, ha",
+                RED,
+            ),
+            (
+                "chem_fire_thermal_area_5kw_m2",
+                1e-4,
+                "≥ 5 kW/m² zone, ha",
+                ORANGE,
+            ),
+            (
+                "chem_fire_thermal_area_2kw_m2",
+                1e-4,
+                "≥ 2 kW/m² zone, ha",
+                YELLOW,
+            ),
         ],
         Chart::People => &[
             ("people_warned", 1.0, "warned", GREY),
@@ -81,6 +114,8 @@ pub struct ChartsPanel {
     pub chart: Chart,
     /// Points plotted at the last draw (for tests and the empty-state message).
     pub plotted: usize,
+    /// The user picked the tab (no more automatic choice).
+    pub chosen: bool,
 }
 
 /// Lines of `chart` as (label, colour, points in hours / display units); empty series left out.
@@ -106,6 +141,20 @@ pub fn lines(chart: Chart, h: &MetricsHistory) -> Vec<(&'static str, Color32, Ve
         .collect()
 }
 
+/// `current` if it has data, else the first chart that has (response times last: every
+/// run with teams has them), else `current`.
+pub fn first_with_data(current: Chart, h: &MetricsHistory) -> Chart {
+    let has = |c: Chart| lines(c, h).iter().any(|l| !l.2.is_empty());
+    if has(current) {
+        return current;
+    }
+    CHARTS
+        .iter()
+        .map(|c| c.0)
+        .find(|&c| c != Chart::ResponseTimes && has(c))
+        .unwrap_or(current)
+}
+
 impl ChartsPanel {
     /// Draws the tabs and the chart.
     pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) {
@@ -116,9 +165,13 @@ impl ChartsPanel {
                     .clicked()
                 {
                     self.chart = chart;
+                    self.chosen = true;
                 }
             }
         });
+        if !self.chosen {
+            self.chart = first_with_data(self.chart, &frame.history);
+        }
         let lines = lines(self.chart, &frame.history);
         self.plotted = lines.iter().map(|l| l.2.len()).sum();
         if self.plotted == 0 {
@@ -173,6 +226,7 @@ mod tests {
         assert_eq!(l.len(), 1, "max depth has no data");
         assert_eq!(l[0].2, vec![[2.0, 2.5]]);
         assert!(lines(Chart::People, &h).is_empty());
+        assert!(lines(Chart::Fire, &h).is_empty());
         h.response_times.push((1800.0, 600.0));
         assert_eq!(lines(Chart::ResponseTimes, &h)[0].2, vec![[0.5, 10.0]]);
         for (chart, _) in CHARTS {
@@ -180,5 +234,38 @@ mod tests {
                 assert!(column(col).is_some(), "{col} not collected");
             }
         }
+    }
+
+    #[test]
+    fn a_fire_drill_opens_on_the_fire_chart() {
+        use drillsim_engine::{RunConfig, Simulation};
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scenarios/fire_grassland_wind_shift.ron"
+        );
+        let mut sim =
+            Simulation::from_file(std::path::Path::new(path), RunConfig::default()).unwrap();
+        sim.run_until(1200.0);
+        let mut h = MetricsHistory::default();
+        h.observe(&sim);
+        assert!(
+            lines(Chart::Flood, &h).is_empty(),
+            "no flood in a grass fire"
+        );
+        let fire = lines(Chart::Fire, &h);
+        let area = &fire
+            .iter()
+            .find(|l| l.0 == "burned area, ha")
+            .expect("the engine's fire_burned_area_m2 column is collected")
+            .2;
+        // The burned area only grows and is positive after 20 minutes.
+        assert!(area.windows(2).all(|w| w[1][1] >= w[0][1]));
+        assert!(area.last().unwrap()[1] > 0.0);
+        assert_eq!(first_with_data(Chart::Flood, &h), Chart::Fire);
+        // A chart with data is kept.
+        assert_eq!(
+            first_with_data(Chart::People, &MetricsHistory::default()),
+            Chart::People
+        );
     }
 }
