@@ -137,6 +137,7 @@ fn frame_at(cache: &LayerCache, k: usize) -> Frame {
             ],
             phase: [Phase::Idle, Phase::ToTask, Phase::Working(0.0)][i % 3].clone(),
             task: None,
+            exposure: Default::default(),
         })
         .collect();
     let facilities = (0..12)
@@ -152,6 +153,9 @@ fn frame_at(cache: &LayerCache, k: usize) -> Frame {
             ][i % 4]
                 .clone(),
             inside: 0.0,
+            queue: 0.0,
+            rations: 0.0,
+            sandbags: 0.0,
         })
         .collect();
     Frame {

@@ -55,6 +55,25 @@ pub struct TeamFrame {
     pub phase: Phase,
     /// Label of the current task, if any.
     pub task: Option<String>,
+    /// What the crew has met so far.
+    pub exposure: CrewExposure,
+}
+
+/// A crew's exposure as the forces panel shows it (from the engine's `Exposure`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CrewExposure {
+    /// Peak breathed concentration over the releases, mg/m³ (behind the respirator).
+    pub gas_peak_mg_m3: f64,
+    /// The AEGL-2 (injury) toxic load of some chemical was reached.
+    pub toxic_injury: bool,
+    /// Largest water depth met, m, and the largest flood hazard rating.
+    pub max_depth_m: f64,
+    /// Largest FD2320 hazard rating met.
+    pub max_hr: f64,
+    /// Thermal dose, (kW/m²)^(4/3)·s.
+    pub thermal_dose: f64,
+    /// Probability of death of a crew member from all causes (independent causes).
+    pub p_dead: f64,
 }
 
 /// A facility with its occupancy.
@@ -70,6 +89,12 @@ pub struct FacilityFrame {
     pub kind: FacilityKind,
     /// People inside (shelters) or patients (hospitals).
     pub inside: f64,
+    /// People queued outside (shelters).
+    pub queue: f64,
+    /// Rations in stock (depots) or delivered (shelters).
+    pub rations: f64,
+    /// Sandbags in stock (depots).
+    pub sandbags: f64,
 }
 
 /// Hazard overlays of one moment (RGBA, one pixel per terrain cell, row 0 = north).
@@ -319,6 +344,7 @@ impl Core {
                             .task
                             .and_then(|i| r.tasks.get(i))
                             .map(|task| task.label.clone()),
+                        exposure: crew_exposure(&t.exposure, &st.toxic),
                     })
                     .collect(),
                 st.facilities
@@ -330,6 +356,9 @@ impl Core {
                         pos: f.pos,
                         kind: f.kind.clone(),
                         inside: r.sites.get(i).map_or(0.0, |s| s.inside),
+                        queue: r.sites.get(i).map_or(0.0, |s| s.queue),
+                        rations: r.sites.get(i).map_or(0.0, |s| s.rations),
+                        sandbags: r.sites.get(i).map_or(0.0, |s| s.sandbags),
                     })
                     .collect(),
             ),
@@ -387,6 +416,27 @@ impl Core {
             })
         });
         (layers, cache.overlay())
+    }
+}
+
+/// The panel's summary of a crew's exposure `e` (`toxic`: the releases' toxic data).
+fn crew_exposure(
+    e: &drillsim_engine::agents::exposure::Exposure,
+    toxic: &[drillsim_engine::agents::exposure::ToxicData],
+) -> CrewExposure {
+    let survive =
+        (1.0 - e.toxic_lethality(toxic)) * (1.0 - e.flood_lethality()) * (1.0 - e.fire_lethality());
+    CrewExposure {
+        gas_peak_mg_m3: e
+            .toxic
+            .iter()
+            .map(|d| d.peak_kg_m3 * 1e6)
+            .fold(0.0, f64::max),
+        toxic_injury: e.toxic_injury(toxic) > 0.0,
+        max_depth_m: e.max_depth_m,
+        max_hr: e.max_hr,
+        thermal_dose: e.thermal_dose,
+        p_dead: 1.0 - survive,
     }
 }
 
@@ -634,6 +684,46 @@ mod tests {
         assert_eq!(f.overlay.unwrap().mask, CONTOURS);
         core.apply(Command::SetRole(Role::Controller));
         assert_eq!(core.frame().overlay.unwrap().mask, depth | CONTOURS);
+    }
+
+    #[test]
+    fn crew_exposure_matches_the_engine_casualty_model() {
+        use drillsim_engine::agents::exposure::{Casualties, Exposure, ToxicData};
+        // The panel's probability of death must be the engine's expected deaths of one
+        // person with the same exposure (independent causes).
+        let toxic: Vec<ToxicData> = {
+            let sim = flagship();
+            sim.world()
+                .get_resource::<AgentStatic>()
+                .unwrap()
+                .toxic
+                .clone()
+        };
+        assert!(!toxic.is_empty(), "the flagship has a chlorine release");
+        for (depth, v, load, heat) in [
+            (0.0, 0.0, 0.0, 0.0),
+            (1.2, 1.5, 0.0, 0.0),
+            (0.3, 0.2, 1e7, 0.0),
+            (0.0, 0.0, 0.0, 2000.0),
+            (2.0, 2.5, 1e9, 800.0),
+        ] {
+            let mut e = Exposure {
+                max_depth_m: depth,
+                v_at_max_m_s: v,
+                max_hv: depth * v,
+                max_hr: drillsim_engine::agents::exposure::hazard_rating(depth, v),
+                thermal_dose: heat,
+                ..Exposure::default()
+            };
+            e.toxic = vec![Default::default(); toxic.len()];
+            e.toxic[0].load = load;
+            e.toxic[0].peak_kg_m3 = 1e-5;
+            let c = crew_exposure(&e, &toxic);
+            let want = Casualties::of(1.0, &e, &toxic).dead();
+            assert!((c.p_dead - want).abs() < 1e-12, "{c:?} vs {want}");
+            assert_eq!(c.toxic_injury, e.toxic_injury(&toxic) > 0.0);
+            assert!((c.gas_peak_mg_m3 - 10.0).abs() < 1e-9);
+        }
     }
 
     #[test]
