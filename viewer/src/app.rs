@@ -187,22 +187,29 @@ impl ViewerApp {
             }
             return;
         }
-        egui::Panel::right("side").show(ui, |ui| {
-            egui::ScrollArea::vertical().id_salt("side").show(ui, |ui| {
-                egui::CollapsingHeader::new(tr("Injects (MSEL)"))
-                    .id_salt("injects")
-                    .default_open(true)
-                    .show(ui, |ui| commands.extend(loaded.injects.ui(ui, &frame)));
-                egui::CollapsingHeader::new(tr("Forces"))
-                    .id_salt("forces")
-                    .default_open(true)
-                    .show(ui, |ui| loaded.forces.ui(ui, &frame));
-                egui::CollapsingHeader::new(tr("Event log"))
-                    .id_salt("events")
-                    .default_open(true)
-                    .show(ui, |ui| loaded.events.ui(ui, &frame));
+        // The side panel is bounded so the map keeps most of the window; wide tables
+        // scroll sideways.
+        let max_side = (ui.available_width() * 0.4).max(320.0);
+        egui::Panel::right("side")
+            .resizable(true)
+            .default_size(max_side.min(460.0))
+            .max_size(max_side)
+            .show(ui, |ui| {
+                egui::ScrollArea::both().id_salt("side").show(ui, |ui| {
+                    egui::CollapsingHeader::new(tr("Injects (MSEL)"))
+                        .id_salt("injects")
+                        .default_open(true)
+                        .show(ui, |ui| commands.extend(loaded.injects.ui(ui, &frame)));
+                    egui::CollapsingHeader::new(tr("Forces"))
+                        .id_salt("forces")
+                        .default_open(true)
+                        .show(ui, |ui| loaded.forces.ui(ui, &frame));
+                    egui::CollapsingHeader::new(tr("Event log"))
+                        .id_salt("events")
+                        .default_open(true)
+                        .show(ui, |ui| loaded.events.ui(ui, &frame));
+                });
             });
-        });
         if loaded.charts_open {
             egui::Panel::bottom("charts")
                 .resizable(true)

@@ -213,6 +213,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Kind", "类型"),
     ("Occupancy", "容纳"),
     ("Stock", "库存"),
+    ("Crew exposure", "队员暴露"),
     ("gas {} mg/m³", "毒气 {} mg/m³"),
     (" (AEGL-2 load)", "（达 AEGL-2 剂量）"),
     ("water {} m, HR {}", "水深 {} m，危险度 {}"),

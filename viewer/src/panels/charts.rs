@@ -141,10 +141,15 @@ pub fn lines(chart: Chart, h: &MetricsHistory) -> Vec<(&'static str, Color32, Ve
         .collect()
 }
 
+/// Whether `chart` has any point to plot.
+pub fn has_data(chart: Chart, h: &MetricsHistory) -> bool {
+    lines(chart, h).iter().any(|l| !l.2.is_empty())
+}
+
 /// `current` if it has data, else the first chart that has (response times last: every
 /// run with teams has them), else `current`.
 pub fn first_with_data(current: Chart, h: &MetricsHistory) -> Chart {
-    let has = |c: Chart| lines(c, h).iter().any(|l| !l.2.is_empty());
+    let has = |c: Chart| has_data(c, h);
     if has(current) {
         return current;
     }
@@ -159,9 +164,15 @@ impl ChartsPanel {
     /// Draws the tabs and the chart.
     pub fn ui(&mut self, ui: &mut egui::Ui, frame: &Frame) {
         ui.horizontal_wrapped(|ui| {
+            let started = !frame.history.samples.is_empty();
             for (chart, label) in CHARTS {
+                // Once the run has data, tabs without any are greyed out.
+                let has = !started || has_data(chart, &frame.history);
                 if ui
-                    .selectable_label(self.chart == chart, tr(label))
+                    .add_enabled(
+                        has,
+                        egui::Button::selectable(self.chart == chart, tr(label)),
+                    )
                     .clicked()
                 {
                     self.chart = chart;

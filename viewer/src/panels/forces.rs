@@ -10,12 +10,18 @@ use drillsim_engine::agents::state::FacilityKind;
 use crate::i18n::{fill, tr};
 use crate::sim_thread::{CrewExposure, Frame, TeamFrame};
 
+/// Water shallower than this is not reported (the rain film; the map's threshold), m.
+const WATER_M: f64 = crate::raster::MIN_DEPTH_M as f64;
+
+/// Breathed concentrations below this are not reported (far plume tails), mg/m³.
+const GAS_MG_M3: f64 = 0.01;
+
 /// Severity of an exposure: 0 none, 1 exposed, 2 injured or a probability of death of
 /// at least 1 %, or a flood hazard rating of "danger for most" (≥ 1.25, FD2320).
 pub fn severity(e: &CrewExposure) -> u8 {
     if e.toxic_injury || e.p_dead >= 0.01 || e.max_hr >= 1.25 {
         2
-    } else if e.gas_peak_mg_m3 > 0.0 || e.max_depth_m > 0.0 || e.thermal_dose > 0.0 {
+    } else if e.gas_peak_mg_m3 >= GAS_MG_M3 || e.max_depth_m >= WATER_M || e.thermal_dose > 0.0 {
         1
     } else {
         0
@@ -25,14 +31,14 @@ pub fn severity(e: &CrewExposure) -> u8 {
 /// The exposure in a few words (empty when none), e.g. "gas 35 mg/m³ · water 0.8 m".
 pub fn exposure_text(e: &CrewExposure) -> String {
     let mut parts = Vec::new();
-    if e.gas_peak_mg_m3 > 0.0 {
+    if e.gas_peak_mg_m3 >= GAS_MG_M3 {
         let mut p = fill(tr("gas {} mg/m³"), &[&sig(e.gas_peak_mg_m3)]);
         if e.toxic_injury {
             p.push_str(tr(" (AEGL-2 load)"));
         }
         parts.push(p);
     }
-    if e.max_depth_m > 0.0 {
+    if e.max_depth_m >= WATER_M {
         parts.push(fill(
             tr("water {} m, HR {}"),
             &[
@@ -94,7 +100,7 @@ impl ForcesPanel {
             ui.strong(tr("Name"));
             ui.strong(tr("Phase"));
             ui.strong(tr("Task"));
-            ui.strong(tr("Exposure"));
+            ui.strong(tr("Crew exposure"));
             ui.end_row();
             for TeamFrame {
                 id,
@@ -179,6 +185,13 @@ mod tests {
         };
         assert_eq!(severity(&wet), 1);
         assert_eq!(exposure_text(&wet), "water 0.40 m, HR 0.60");
+        // The rain film and far plume tails are not exposure.
+        let film = CrewExposure {
+            max_depth_m: 0.01,
+            gas_peak_mg_m3: 0.001,
+            ..none
+        };
+        assert_eq!((severity(&film), exposure_text(&film)), (0, String::new()));
         // FD2320 "danger for most" from HR 1.25.
         assert_eq!(severity(&CrewExposure { max_hr: 1.3, ..wet }), 2);
         let gassed = CrewExposure {
