@@ -181,6 +181,13 @@ pub const TABLE: &[(&str, &str)] = &[
     ("fire now", "立即触发"),
     ("Live inject", "实时注入"),
     ("Wind shift", "风向突变"),
+    ("New release", "新增泄漏"),
+    ("min", "分钟"),
+    (
+        "Click the map to place the release.",
+        "在地图上点击放置泄漏点。",
+    ),
+    ("At E {} m, N {} m", "位置 E {} m，N {} m"),
     ("Close road", "封闭道路"),
     ("Team unavailable", "队伍不可用"),
     ("° from", "° 来向"),

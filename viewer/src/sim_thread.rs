@@ -727,6 +727,42 @@ mod tests {
     }
 
     #[test]
+    fn a_composed_release_starts_and_shows_on_the_gas_layer() {
+        use crate::panels::injects::{Composer, LiveKind};
+        use drillsim_engine::sim::events::EventKind;
+        let mut core = Core::new(flagship(), 300.0, 10);
+        let spec = core.sim().terrain().spec;
+        let centre = spec.cell_center(spec.width / 2, spec.height / 2);
+        let composer = Composer {
+            kind: LiveKind::NewRelease,
+            chemical: "ammonia".into(),
+            rate_kg_s: 20.0,
+            point: Some(centre),
+            ..Composer::default()
+        };
+        core.apply(Command::PushInject(Box::new(composer.build().unwrap())));
+        assert_eq!(core.frame().error, None);
+        core.seek(600.0);
+        let started = core
+            .sim()
+            .events()
+            .iter()
+            .find(|e| e.kind == EventKind::HazardStarted && e.subject == "ammonia (LIVE-1)");
+        let started = started.expect("the live release started");
+        assert!(started.t_s <= 120.0, "{started:?}");
+        // Its plume is on the map: gas drawn within 300 m of the release point.
+        let f = core.frame();
+        let gas = f.overlays.as_ref().unwrap().layers[crate::layer_cache::LayerId::Gas as usize]
+            .clone()
+            .unwrap();
+        let near = (0..spec.len()).any(|i| {
+            let [x, y] = spec.cell_center(i % spec.width, i / spec.width);
+            gas.rgba[i * 4 + 3] > 0 && (x - centre[0]).hypot(y - centre[1]) < 300.0
+        });
+        assert!(near, "no gas drawn near the live release");
+    }
+
+    #[test]
     fn fire_and_push_injects() {
         let mut core = Core::new(flagship(), 300.0, 10);
         core.apply(Command::FireInject("I-07".into()));

@@ -1,6 +1,8 @@
 //! Injects: the MSEL as the role sees it (fired / pending, "fire now" for pending ones)
-//! and a small composer for live injects: a wind shift, a road closure near a point
-//! clicked on the map, a team made unavailable.
+//! and a small composer for live injects: a wind shift, a new chemical release (a
+//! chemical of the built-in library, a continuous rate for a duration, at a point
+//! clicked on the map), a road closure near a point clicked on the map, a team made
+//! unavailable.
 
 use drillsim_engine::exercise::spec::{Audience, Effect, InjectSpec, RoadRef};
 
@@ -12,6 +14,8 @@ use crate::sim_thread::{Command, Frame};
 pub enum LiveKind {
     /// Weather change.
     WindShift,
+    /// A new continuous chemical release at a point.
+    NewRelease,
     /// Close the road edge nearest a point.
     CloseRoad,
     /// A team stands down.
@@ -27,8 +31,16 @@ pub struct Composer {
     pub wind_speed_m_s: f64,
     /// New wind direction (from), degrees.
     pub wind_from_deg: f64,
-    /// Point for the road closure (last map click), m.
+    /// Point for the road closure or the release (last map click), m.
     pub point: Option<[f64; 2]>,
+    /// Chemicals of the built-in library (canonical names).
+    pub chemicals: Vec<String>,
+    /// Chemical of the release.
+    pub chemical: String,
+    /// Release rate, kg/s.
+    pub rate_kg_s: f64,
+    /// Release duration, minutes.
+    pub release_min: f64,
     /// Team id.
     pub team: String,
     /// Unavailable for, minutes (0 = to the end).
@@ -44,6 +56,12 @@ impl Default for Composer {
             wind_speed_m_s: 5.0,
             wind_from_deg: 225.0,
             point: None,
+            chemicals: drillsim_engine::hazards::chemicals::ChemicalLibrary::load_builtin()
+                .map(|l| l.chemicals().iter().map(|c| c.name.clone()).collect())
+                .unwrap_or_default(),
+            chemical: "chlorine".into(),
+            rate_kg_s: 2.0,
+            release_min: 30.0,
             team: String::new(),
             for_min: 30.0,
             sent: 0,
@@ -68,6 +86,32 @@ impl Composer {
                     for_s: None,
                 },
             ),
+            LiveKind::NewRelease => {
+                let [x, y] = self.point.ok_or("click the map to place the release")?;
+                if !self.chemicals.contains(&self.chemical) {
+                    return Err("choose a chemical".into());
+                }
+                let name = format!("{} (LIVE-{})", self.chemical, self.sent + 1);
+                // Through serde, so the release takes the scenario format's defaults
+                // (height, roughness, averaging time, levels of concern).
+                let spec = serde_json::from_value(serde_json::json!({
+                    "name": name,
+                    "chemical": self.chemical,
+                    "source": {"Direct": {"Continuous": {
+                        "rate_kg_s": self.rate_kg_s,
+                        "duration_s": self.release_min * 60.0,
+                    }}},
+                    "location_xy_m": [x, y],
+                }))
+                .map_err(|e| e.to_string())?;
+                (
+                    format!(
+                        "New release: {} {:.1} kg/s for {:.0} min at E {x:.0} N {y:.0}",
+                        self.chemical, self.rate_kg_s, self.release_min
+                    ),
+                    Effect::AddRelease(Box::new(spec)),
+                )
+            }
             LiveKind::CloseRoad => {
                 let [x, y] = self.point.ok_or("click the map to pick the road")?;
                 (
@@ -154,6 +198,7 @@ impl InjectsPanel {
         let c = &mut self.composer;
         ui.horizontal(|ui| {
             ui.selectable_value(&mut c.kind, LiveKind::WindShift, tr("Wind shift"));
+            ui.selectable_value(&mut c.kind, LiveKind::NewRelease, tr("New release"));
             ui.selectable_value(&mut c.kind, LiveKind::CloseRoad, tr("Close road"));
             ui.selectable_value(
                 &mut c.kind,
@@ -165,6 +210,30 @@ impl InjectsPanel {
             LiveKind::WindShift => {
                 ui.add(egui::Slider::new(&mut c.wind_speed_m_s, 0.0..=30.0).text("m/s"));
                 ui.add(egui::Slider::new(&mut c.wind_from_deg, 0.0..=359.0).text(tr("° from")));
+            }
+            LiveKind::NewRelease => {
+                egui::ComboBox::from_id_salt("chemical")
+                    .selected_text(&c.chemical)
+                    .show_ui(ui, |ui| {
+                        for name in &c.chemicals {
+                            ui.selectable_value(&mut c.chemical, name.clone(), name);
+                        }
+                    });
+                ui.add(
+                    egui::Slider::new(&mut c.rate_kg_s, 0.1..=100.0)
+                        .logarithmic(true)
+                        .text("kg/s"),
+                );
+                ui.add(egui::Slider::new(&mut c.release_min, 1.0..=240.0).text(tr("min")));
+                ui.label(c.point.map_or_else(
+                    || tr("Click the map to place the release.").to_owned(),
+                    |[x, y]| {
+                        fill(
+                            tr("At E {} m, N {} m"),
+                            &[&format!("{x:.0}"), &format!("{y:.0}")],
+                        )
+                    },
+                ));
             }
             LiveKind::CloseRoad => {
                 ui.label(c.point.map_or_else(
@@ -241,6 +310,26 @@ mod tests {
             c.build().unwrap().effects[0],
             Effect::CloseRoad(RoadRef::Near(100.0, 200.0))
         );
+        c.kind = LiveKind::NewRelease;
+        c.sent = 1;
+        let r = c.build().unwrap();
+        let Effect::AddRelease(spec) = &r.effects[0] else {
+            panic!("{r:?}")
+        };
+        assert_eq!(spec.chemical, "chlorine");
+        assert_eq!(spec.name.as_deref(), Some("chlorine (LIVE-2)"));
+        assert_eq!(spec.location_xy_m, [100.0, 200.0]);
+        assert_eq!(
+            format!("{:?}", spec.source),
+            "Direct(Continuous { rate_kg_s: 2.0, duration_s: 1800.0 })"
+        );
+        assert!(
+            c.chemicals.iter().any(|n| n == "ammonia"),
+            "{:?}",
+            c.chemicals
+        );
+        c.chemical = "kryptonite".into();
+        assert!(c.build().is_err());
         c.kind = LiveKind::TeamUnavailable;
         assert!(c.build().is_err());
         c.team = "T1".into();
