@@ -225,25 +225,17 @@ impl InjectsPanel {
                         .text("kg/s"),
                 );
                 ui.add(egui::Slider::new(&mut c.release_min, 1.0..=240.0).text(tr("min")));
-                ui.label(c.point.map_or_else(
-                    || tr("Click the map to place the release.").to_owned(),
-                    |[x, y]| {
-                        fill(
-                            tr("At E {} m, N {} m"),
-                            &[&format!("{x:.0}"), &format!("{y:.0}")],
-                        )
-                    },
+                ui.label(point_label(
+                    c.point,
+                    tr("Click the map to place the release."),
+                    tr("At E {} m, N {} m"),
                 ));
             }
             LiveKind::CloseRoad => {
-                ui.label(c.point.map_or_else(
-                    || tr("Click the map to pick the road.").to_owned(),
-                    |[x, y]| {
-                        fill(
-                            tr("Nearest road to E {} m, N {} m"),
-                            &[&format!("{x:.0}"), &format!("{y:.0}")],
-                        )
-                    },
+                ui.label(point_label(
+                    c.point,
+                    tr("Click the map to pick the road."),
+                    tr("Nearest road to E {} m, N {} m"),
                 ));
             }
             LiveKind::TeamUnavailable => {
@@ -274,6 +266,14 @@ impl InjectsPanel {
             }
         }
     }
+}
+
+/// `prompt` until a point is picked, then `at` filled with its coordinates.
+fn point_label(point: Option<[f64; 2]>, prompt: &str, at: &str) -> String {
+    point.map_or_else(
+        || prompt.to_owned(),
+        |[x, y]| fill(at, &[&format!("{x:.0}"), &format!("{y:.0}")]),
+    )
 }
 
 fn inject_details(i: &drillsim_engine::exercise::view::InjectView) -> String {
