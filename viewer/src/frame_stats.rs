@@ -1,7 +1,8 @@
 //! `drillsim-viewer --frame-stats N`: frame-time measurement of the map on a synthetic
 //! 2000 × 2000 grid (5 m cells, procedural hills) with every layer on — a flood front
 //! advancing from the north, a gas plume turning with the wind, a growing wildland fire
-//! ring, thermal and overpressure zones, contours, 40 teams and 12 facilities. A producer
+//! ring, thermal and overpressure zones, contours, 40 teams (a third with a route), 12
+//! facilities, a street grid of 3 200 road edges (1 in 37 closed) and 12 evacuee flows. A producer
 //! thread plays the part of the simulation thread (recolours the layers through
 //! `LayerCache` and publishes frames every 33 ms); the UI draws N frames as fast as it
 //! can, then prints the mean / p50 / p95 frame time and exits.
@@ -17,7 +18,9 @@ use drillsim_engine::world::{Grid, GridSpec};
 use crate::layer_cache::{LayerCache, LayerId};
 use crate::map::{Layers, MapPanel};
 use crate::raster;
-use crate::sim_thread::{FacilityFrame, Frame, Overlays, TeamFrame};
+use crate::sim_thread::{FacilityFrame, Frame, GroupFrame, Overlays, RoadLine, TeamFrame};
+use drillsim_engine::agents::roads::RoadClass;
+use drillsim_engine::agents::state::GroupPhase;
 
 /// Side of the synthetic grid, cells.
 pub const SIDE: usize = 2000;
@@ -125,7 +128,38 @@ pub fn synth_step(cache: &mut LayerCache, z: &[f32], k: usize) {
     }
 }
 
-fn frame_at(cache: &LayerCache, k: usize) -> Frame {
+/// A street grid over the synthetic map: a road every 250 m each way, one edge per
+/// block side (3 200 edges), primary every 2 km; every 37th edge closed.
+pub fn synth_roads() -> (Arc<Vec<RoadLine>>, Vec<u64>) {
+    let side = SIDE as f64 * 5.0;
+    let n = (side / 250.0) as usize;
+    let mut roads = Vec::new();
+    for i in 0..n {
+        for j in 0..n {
+            let (a, b) = (i as f64 * 250.0 + 125.0, j as f64 * 250.0 + 125.0);
+            for pts in [[[a, b], [a + 250.0, b]], [[b, a], [b, a + 250.0]]] {
+                let class = if i % 8 == 0 {
+                    RoadClass::Primary
+                } else {
+                    RoadClass::Residential
+                };
+                roads.push(RoadLine {
+                    class,
+                    name: String::new(),
+                    bbox: [pts[0][0], pts[0][1], pts[1][0], pts[1][1]],
+                    pts: pts.to_vec(),
+                });
+            }
+        }
+    }
+    let mut closed = vec![0u64; roads.len().div_ceil(64)];
+    for e in (0..roads.len()).step_by(37) {
+        closed[e / 64] |= 1 << (e % 64);
+    }
+    (Arc::new(roads), closed)
+}
+
+fn frame_at(cache: &LayerCache, k: usize, roads: &(Arc<Vec<RoadLine>>, Vec<u64>)) -> Frame {
     let t = k as f64 * 10.0;
     let teams = (0..40)
         .map(|i| TeamFrame {
@@ -138,6 +172,17 @@ fn frame_at(cache: &LayerCache, k: usize) -> Frame {
             phase: [Phase::Idle, Phase::ToTask, Phase::Working(0.0)][i % 3].clone(),
             task: None,
             exposure: Default::default(),
+            // A route to the east then north, ahead of every third team.
+            route: if i % 3 == 1 {
+                let p = [
+                    1000.0 + 200.0 * i as f64 + t,
+                    2000.0 + 150.0 * (i % 7) as f64,
+                ];
+                vec![p, [p[0] + 1500.0, p[1]], [p[0] + 1500.0, p[1] + 1200.0]]
+            } else {
+                Vec::new()
+            },
+            people_aboard: 0.0,
         })
         .collect();
     let facilities = (0..12)
@@ -176,6 +221,24 @@ fn frame_at(cache: &LayerCache, k: usize) -> Frame {
         },
         teams,
         facilities,
+        roads: Arc::clone(&roads.0),
+        closed: roads.1.clone(),
+        // Twelve groups walking south-east to the shelters, 50–600 people each.
+        groups: (0..12)
+            .map(|i| {
+                let p = [
+                    600.0 + 700.0 * i as f64 + t * 0.5,
+                    8000.0 - 300.0 * i as f64,
+                ];
+                GroupFrame {
+                    name: format!("Group {i}"),
+                    pos: p,
+                    people: 50.0 + 50.0 * i as f64,
+                    phase: GroupPhase::Moving,
+                    route: vec![p, [p[0] + 800.0, p[1]], [p[0] + 800.0, p[1] - 900.0]],
+                }
+            })
+            .collect(),
         overlays: Some(Arc::new(Overlays {
             layers: cache.set(),
             fire_isochrone_s: None,
@@ -225,7 +288,8 @@ impl StatsApp {
         });
         synth_step(&mut cache, &z, 0);
         cache.compose(true);
-        let shared = Arc::new(Mutex::new(Arc::new(frame_at(&cache, 0))));
+        let roads = synth_roads();
+        let shared = Arc::new(Mutex::new(Arc::new(frame_at(&cache, 0, &roads))));
         let out = Arc::clone(&shared);
         let zz = z.clone();
         let every = mode == "every";
@@ -251,7 +315,7 @@ impl StatsApp {
                     prod[1].fetch_add(t0.elapsed().as_nanos() as u64, Ordering::Relaxed);
                 }
                 cache.compose(true);
-                let f = Arc::new(frame_at(&cache, k));
+                let f = Arc::new(frame_at(&cache, k, &roads));
                 match out.lock() {
                     Ok(mut s) => *s = f,
                     Err(_) => return,
@@ -324,6 +388,9 @@ impl eframe::App for StatsApp {
                         contours: false,
                         facilities: false,
                         teams: false,
+                        roads: false,
+                        routes: false,
+                        flows: false,
                     }
                 } else {
                     Layers::all()

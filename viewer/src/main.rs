@@ -24,6 +24,7 @@ mod map_composite;
 mod map_details;
 mod map_i18n;
 mod map_symbols;
+mod map_vectors;
 mod panels;
 mod planner;
 mod raster;

@@ -41,6 +41,12 @@ pub struct Layers {
     pub facilities: bool,
     /// Teams.
     pub teams: bool,
+    /// Roads (closed ones marked).
+    pub roads: bool,
+    /// Team routes.
+    pub routes: bool,
+    /// Evacuee flows and groups waiting for rescue.
+    pub flows: bool,
 }
 
 impl Default for Layers {
@@ -55,6 +61,9 @@ impl Default for Layers {
             contours: false,
             facilities: true,
             teams: true,
+            roads: true,
+            routes: true,
+            flows: true,
         }
     }
 }
@@ -210,8 +219,26 @@ impl MapPanel {
         let img = Rect::from_min_size(rect.min + self.offset, size * self.zoom);
         let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
         painter.image(self.texture.id(), img, uv, Color32::WHITE);
+        let view = crate::map_vectors::View {
+            spec: self.spec,
+            origin: img.min,
+            zoom: self.zoom,
+            clip: rect,
+        };
+        if self.layers.roads {
+            crate::map_vectors::draw_open_roads(&painter, &view, &frame.roads, &frame.closed);
+        }
         if let Some(t) = &self.overlay.tex {
             painter.image(t.id(), img, uv, Color32::WHITE);
+        }
+        if self.layers.roads {
+            crate::map_vectors::draw_closed_roads(&painter, &view, &frame.roads, &frame.closed);
+        }
+        if self.layers.flows {
+            crate::map_vectors::draw_flows(&painter, &view, &frame.groups, &frame.teams);
+        }
+        if self.layers.routes {
+            crate::map_vectors::draw_routes(&painter, &view, &frame.teams);
         }
         self.img_rect = img;
         self.panel_rect = rect;
@@ -260,12 +287,18 @@ impl MapPanel {
             None
         };
         if let Some(p) = clicked {
+            let road = self
+                .layers
+                .roads
+                .then(|| crate::map_vectors::pick_road(&view, &frame.roads, p, 5.0))
+                .flatten();
             self.selection = Some(crate::map_details::pick(
                 frame,
                 self.layers,
                 p,
                 to_world(p),
                 &to_screen,
+                road,
             ));
         }
         crate::map_details::show(ui, rect, frame, &mut self.selection);
@@ -336,96 +369,109 @@ impl MapPanel {
                     if !open {
                         return;
                     }
-                    let present = |id: LayerId| {
-                        frame
-                            .overlays
-                            .as_ref()
-                            .is_some_and(|o| o.layers[id as usize].is_some())
-                    };
-                    let hazards = frame.overlays.is_some();
-                    let l = &mut self.layers;
-                    if present(LayerId::Depth) {
-                        ui.checkbox(&mut l.depth, tr("Water depth (5 cm – 3 m)"));
-                        if l.depth {
-                            ramp(
-                                ui,
-                                &[0.05, 1.0, 3.0].map(crate::raster::depth_px),
-                                "5 cm",
-                                "3 m",
-                            );
-                        }
-                        ui.checkbox(&mut l.hazard, tr("Flood hazard rating (FD2320)"));
-                        if l.hazard {
-                            for (k, label) in [
-                                (1, "Caution (HR < 0.75)"),
-                                (2, "Danger for some (0.75–1.25)"),
-                                (3, "Danger for most (1.25–2)"),
-                                (4, "Danger for all (≥ 2)"),
-                            ] {
-                                swatch(ui, crate::raster::hr_px(k), tr(label));
-                            }
-                        }
-                    }
-                    if present(LayerId::Gas) {
-                        ui.checkbox(&mut l.gas, tr("Gas: AEGL-3 / 2 / 1"));
-                        if l.gas {
-                            zone_key(ui, ["AEGL-3", "AEGL-2", "AEGL-1"]);
-                        }
-                    }
-                    if present(LayerId::Fire) {
-                        ui.checkbox(&mut l.fire, tr("Wildland fire"));
-                        if l.fire {
-                            swatch(
-                                ui,
-                                crate::raster::fire_px(true, true, 0.0),
-                                tr("Burning now (perimeter)"),
-                            );
-                            swatch(
-                                ui,
-                                crate::raster::fire_px(false, true, 100.0),
-                                tr("Burned, < 350 kW/m"),
-                            );
-                            swatch(
-                                ui,
-                                crate::raster::fire_px(false, true, 2000.0),
-                                tr("Burned, 1700–3500 kW/m"),
-                            );
-                            if let Some(iv) =
-                                frame.overlays.as_ref().and_then(|o| o.fire_isochrone_s)
-                            {
-                                let min = format!("{:.0}", iv / 60.0);
-                                swatch(
-                                    ui,
-                                    crate::raster::ISOCHRONE_PX,
-                                    &fill(tr("Arrival isochrones every {} min"), &[&min]),
-                                );
-                            }
-                        }
-                    }
-                    if present(LayerId::Thermal) {
-                        ui.checkbox(&mut l.thermal, tr("Thermal: 10 / 5 / 2 kW/m²"));
-                        if l.thermal {
-                            zone_key(ui, ["10 kW/m²", "5 kW/m²", "2 kW/m²"]);
-                        }
-                        ui.checkbox(&mut l.overpressure, tr("Overpressure: 8 / 3.5 / 1 psi"));
-                        if l.overpressure {
-                            zone_key(ui, ["8 psi", "3.5 psi", "1 psi"]);
-                        }
-                    }
-                    if !hazards {
-                        ui.weak(tr("Hazard fields hidden (player view)"));
-                    }
-                    if let Some(interval) = self.contour_interval {
-                        let label = fill(tr("Contours every {} m"), &[&interval.to_string()]);
-                        ui.checkbox(&mut self.layers.contours, label);
-                    }
-                    ui.checkbox(&mut self.layers.facilities, tr("Facilities"));
-                    ui.checkbox(&mut self.layers.teams, tr("Teams"));
-                    if self.layers.facilities || self.layers.teams {
-                        legend_symbols(ui, self.layers);
-                    }
+                    // At most 45 % of the map's height; the rest scrolls.
+                    egui::ScrollArea::vertical()
+                        .id_salt("legend_rows")
+                        .max_height(rect.height() * 0.45)
+                        .show(ui, |ui| self.legend_rows(ui, frame));
                 });
             });
+    }
+
+    /// The legend's layer toggles with their keys, then the symbol key (folded).
+    fn legend_rows(&mut self, ui: &mut egui::Ui, frame: &Frame) {
+        let present = |id: LayerId| {
+            frame
+                .overlays
+                .as_ref()
+                .is_some_and(|o| o.layers[id as usize].is_some())
+        };
+        let hazards = frame.overlays.is_some();
+        let l = &mut self.layers;
+        if present(LayerId::Depth) {
+            ui.checkbox(&mut l.depth, tr("Water depth (5 cm – 3 m)"));
+            if l.depth {
+                ramp(
+                    ui,
+                    &[0.05, 1.0, 3.0].map(crate::raster::depth_px),
+                    "5 cm",
+                    "3 m",
+                );
+            }
+            ui.checkbox(&mut l.hazard, tr("Flood hazard rating (FD2320)"));
+            if l.hazard {
+                for (k, label) in [
+                    (1, "Caution (HR < 0.75)"),
+                    (2, "Danger for some (0.75–1.25)"),
+                    (3, "Danger for most (1.25–2)"),
+                    (4, "Danger for all (≥ 2)"),
+                ] {
+                    swatch(ui, crate::raster::hr_px(k), tr(label));
+                }
+            }
+        }
+        if present(LayerId::Gas) {
+            ui.checkbox(&mut l.gas, tr("Gas: AEGL-3 / 2 / 1"));
+            if l.gas {
+                zone_key(ui, ["AEGL-3", "AEGL-2", "AEGL-1"]);
+            }
+        }
+        if present(LayerId::Fire) {
+            ui.checkbox(&mut l.fire, tr("Wildland fire"));
+            if l.fire {
+                swatch(
+                    ui,
+                    crate::raster::fire_px(true, true, 0.0),
+                    tr("Burning now (perimeter)"),
+                );
+                swatch(
+                    ui,
+                    crate::raster::fire_px(false, true, 100.0),
+                    tr("Burned, < 350 kW/m"),
+                );
+                swatch(
+                    ui,
+                    crate::raster::fire_px(false, true, 2000.0),
+                    tr("Burned, 1700–3500 kW/m"),
+                );
+                if let Some(iv) = frame.overlays.as_ref().and_then(|o| o.fire_isochrone_s) {
+                    let min = format!("{:.0}", iv / 60.0);
+                    swatch(
+                        ui,
+                        crate::raster::ISOCHRONE_PX,
+                        &fill(tr("Arrival isochrones every {} min"), &[&min]),
+                    );
+                }
+            }
+        }
+        if present(LayerId::Thermal) {
+            ui.checkbox(&mut l.thermal, tr("Thermal: 10 / 5 / 2 kW/m²"));
+            if l.thermal {
+                zone_key(ui, ["10 kW/m²", "5 kW/m²", "2 kW/m²"]);
+            }
+            ui.checkbox(&mut l.overpressure, tr("Overpressure: 8 / 3.5 / 1 psi"));
+            if l.overpressure {
+                zone_key(ui, ["8 psi", "3.5 psi", "1 psi"]);
+            }
+        }
+        if !hazards {
+            ui.weak(tr("Hazard fields hidden (player view)"));
+        }
+        if let Some(interval) = self.contour_interval {
+            let label = fill(tr("Contours every {} m"), &[&interval.to_string()]);
+            ui.checkbox(&mut self.layers.contours, label);
+        }
+        if !frame.roads.is_empty() {
+            ui.checkbox(&mut self.layers.roads, tr("Roads (closed: red cross)"));
+        }
+        ui.checkbox(&mut self.layers.routes, tr("Team routes"));
+        ui.checkbox(&mut self.layers.flows, tr("Evacuee flows"));
+        ui.checkbox(&mut self.layers.facilities, tr("Facilities"));
+        ui.checkbox(&mut self.layers.teams, tr("Teams"));
+        egui::CollapsingHeader::new(tr("Symbols"))
+            .id_salt("legend_symbols")
+            .default_open(false)
+            .show(ui, |ui| legend_symbols(ui, self.layers));
     }
 }
 
@@ -439,11 +485,11 @@ fn swatch(ui: &mut egui::Ui, px: [u8; 4], label: &str) {
     });
 }
 
-/// Legend rows of a graded threat zone (red, orange, yellow outlines).
+/// Legend key of a graded threat zone, on one line: red, orange, yellow outlines.
 fn zone_key(ui: &mut egui::Ui, names: [&str; 3]) {
-    for (k, name) in (1..=3u8).rev().zip(names) {
-        ui.horizontal(|ui| {
-            let (r, _) = ui.allocate_exact_size(Vec2::new(16.0, 12.0), Sense::hover());
+    ui.horizontal(|ui| {
+        for (k, name) in (1..=3u8).rev().zip(names) {
+            let (r, _) = ui.allocate_exact_size(Vec2::new(14.0, 11.0), Sense::hover());
             let [cr, cg, cb, _] = crate::raster::zone_px(k, true);
             let c = Color32::from_rgb(cr, cg, cb);
             ui.painter().rect(
@@ -454,8 +500,8 @@ fn zone_key(ui: &mut egui::Ui, names: [&str; 3]) {
                 egui::StrokeKind::Inside,
             );
             ui.weak(name);
-        });
-    }
+        }
+    });
 }
 
 /// A colour ramp with its end labels.

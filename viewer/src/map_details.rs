@@ -24,15 +24,19 @@ pub enum Selection {
     Facility(String),
     /// A map point, m.
     Cell([f64; 2]),
+    /// A road edge (index) clicked at a map point, m.
+    Road(usize, [f64; 2]),
 }
 
-/// The selection for a click at screen point `p` (world point `world`).
+/// The selection for a click at screen point `p` (world point `world`); `road`: the
+/// road edge under the click, if any (a team or facility symbol wins over it).
 pub fn pick(
     frame: &Frame,
     layers: Layers,
     p: Pos2,
     world: [f64; 2],
     to_screen: &dyn Fn([f64; 2]) -> Pos2,
+    road: Option<usize>,
 ) -> Selection {
     let near = |q: [f64; 2]| {
         let d = to_screen(q).distance(p);
@@ -61,7 +65,10 @@ pub fn pick(
     {
         return Selection::Facility(id);
     }
-    Selection::Cell(world)
+    match road {
+        Some(e) => Selection::Road(e, world),
+        None => Selection::Cell(world),
+    }
 }
 
 /// Shows the details box of `sel` at the right of the map (with a close button).
@@ -122,6 +129,30 @@ pub fn lines(frame: &Frame, sel: &Selection) -> Vec<String> {
             }
             None => vec![tr("Facility no longer listed").into()],
         },
+        Selection::Road(e, p) => {
+            let mut out = match frame.roads.get(*e) {
+                Some(r) => {
+                    let name = if r.name.is_empty() {
+                        tr("Road (unnamed)").to_owned()
+                    } else {
+                        fill(tr("Road: {}"), &[&r.name])
+                    };
+                    let state = if crate::map_vectors::is_closed(&frame.closed, *e) {
+                        tr("Status: closed")
+                    } else {
+                        tr("Status: open")
+                    };
+                    vec![
+                        name,
+                        fill(tr("Class: {}"), &[&format!("{:?}", r.class).to_lowercase()]),
+                        state.to_owned(),
+                    ]
+                }
+                None => vec![tr("Road no longer listed").into()],
+            };
+            out.extend(lines(frame, &Selection::Cell(*p)));
+            out
+        }
         Selection::Cell(p) => {
             let mut out = vec![fill(
                 tr("Point: E {} m, N {} m"),

@@ -130,6 +130,56 @@ pub fn legend_symbols(ui: &mut egui::Ui, layers: Layers) {
             facility_symbol(p, c, &FacilityKind::CommandPost);
         });
     }
+    if layers.roads {
+        let line = |p: &egui::Painter, c: Pos2, colour: Color32, w: f32| {
+            p.line_segment(
+                [c - Vec2::new(8.0, 0.0), c + Vec2::new(8.0, 0.0)],
+                Stroke::new(w, colour),
+            );
+        };
+        row(ui, tr("Road"), &|p, c| {
+            p.rect_filled(
+                Rect::from_center_size(c, Vec2::splat(16.0)),
+                2.0,
+                Color32::from_gray(90),
+            );
+            line(p, c, crate::map_vectors::ROAD, 2.2);
+        });
+        row(ui, tr("Road closed"), &|p, c| {
+            line(p, c, crate::map_vectors::CLOSED, 2.5);
+            crate::map_vectors::closed_cross(p, c, Vec2::X);
+        });
+    }
+    if layers.routes {
+        row(ui, tr("Team route, destination"), &|p, c| {
+            let colour = phase_colour(&Phase::ToTask);
+            p.extend(egui::Shape::dashed_line(
+                &[c - Vec2::new(8.0, 0.0), c + Vec2::new(4.0, 0.0)],
+                Stroke::new(1.6, colour),
+                4.0,
+                2.0,
+            ));
+            p.circle_stroke(c + Vec2::new(5.0, 0.0), 3.0, Stroke::new(1.6, colour));
+        });
+    }
+    if layers.flows {
+        row(ui, tr("Evacuees moving (width: people)"), &|p, c| {
+            let a = c - Vec2::new(8.0, 0.0);
+            let b = c + Vec2::new(8.0, 0.0);
+            p.line_segment(
+                [a, b - Vec2::new(5.0, 0.0)],
+                Stroke::new(4.0, crate::map_vectors::FLOW),
+            );
+            p.add(egui::Shape::convex_polygon(
+                vec![b, b - Vec2::new(6.0, 4.0), b - Vec2::new(6.0, -4.0)],
+                crate::map_vectors::FLOW,
+                Stroke::NONE,
+            ));
+        });
+        row(ui, tr("People waiting for rescue"), &|p, c| {
+            p.circle_stroke(c, 6.0, Stroke::new(2.0, crate::map_vectors::WAITING));
+        });
+    }
     if layers.teams {
         for (label, phase) in [
             ("Team ready", Phase::Idle),

@@ -13,7 +13,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use drillsim_engine::Simulation;
-use drillsim_engine::agents::state::{AgentStatic, FacilityKind, Phase, Response};
+use drillsim_engine::agents::movement::remaining_path;
+use drillsim_engine::agents::state::{AgentStatic, FacilityKind, Phase, Response, TaskKind};
 use drillsim_engine::exercise::spec::InjectSpec;
 use drillsim_engine::exercise::view::{Role, RoleView};
 
@@ -57,6 +58,39 @@ pub struct TeamFrame {
     pub task: Option<String>,
     /// What the crew has met so far.
     pub exposure: CrewExposure,
+    /// The route still ahead (position first, destination last); empty when not on a
+    /// trip.
+    pub route: Vec<[f64; 2]>,
+    /// People on board while carrying or transporting them to a facility.
+    pub people_aboard: f64,
+}
+
+/// A road edge as the map draws it (static: sent once, shared by every frame).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoadLine {
+    /// Class (drawing width).
+    pub class: drillsim_engine::agents::roads::RoadClass,
+    /// Name (may be empty).
+    pub name: String,
+    /// Vertices, m.
+    pub pts: Vec<[f64; 2]>,
+    /// Bounding box: min x, min y, max x, max y, m.
+    pub bbox: [f64; 4],
+}
+
+/// A population group as the map draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupFrame {
+    /// Display name.
+    pub name: String,
+    /// Position, m.
+    pub pos: [f64; 2],
+    /// People in the group.
+    pub people: f64,
+    /// What it is doing.
+    pub phase: drillsim_engine::agents::state::GroupPhase,
+    /// The route still ahead while moving to a shelter (position first).
+    pub route: Vec<[f64; 2]>,
 }
 
 /// A crew's exposure as the forces panel shows it (from the engine's `Exposure`).
@@ -130,6 +164,12 @@ pub struct Frame {
     pub teams: Vec<TeamFrame>,
     /// Facilities.
     pub facilities: Vec<FacilityFrame>,
+    /// Road network (static, shared).
+    pub roads: Arc<Vec<RoadLine>>,
+    /// Closed road edges (bit `e % 64` of word `e / 64`).
+    pub closed: Vec<u64>,
+    /// Population groups (evacuees and people waiting).
+    pub groups: Vec<GroupFrame>,
     /// Hazard overlays; `None` when the role may not see hazard fields.
     pub overlays: Option<Arc<Overlays>>,
     /// The map overlay: the layers shown composited into one image (contours only when
@@ -166,6 +206,8 @@ pub struct Core {
     cache: Mutex<crate::layer_cache::LayerCache>,
     /// Last probed point.
     probe: Option<[f64; 2]>,
+    /// Road network geometry.
+    roads: Arc<Vec<RoadLine>>,
 }
 
 impl Core {
@@ -190,7 +232,11 @@ impl Core {
             history: Arc::default(),
             cache,
             probe: None,
+            roads: Arc::new(Vec::new()),
         };
+        if let Some(st) = core.sim.world().get_resource::<AgentStatic>() {
+            core.roads = Arc::new(st.net.edges.iter().map(road_line).collect());
+        }
         core.take_snapshot();
         core
     }
@@ -345,6 +391,22 @@ impl Core {
                             .and_then(|i| r.tasks.get(i))
                             .map(|task| task.label.clone()),
                         exposure: crew_exposure(&t.exposure, &st.toxic),
+                        route: t
+                            .trip
+                            .as_ref()
+                            .map(|trip| remaining_path(&st.net, trip))
+                            .unwrap_or_default(),
+                        people_aboard: match (&t.phase, t.task.and_then(|k| r.tasks.get(k))) {
+                            (Phase::Carrying, Some(task))
+                                if matches!(
+                                    task.kind,
+                                    TaskKind::Carry(_) | TaskKind::Transport(_)
+                                ) =>
+                            {
+                                t.load
+                            }
+                            _ => 0.0,
+                        },
                     })
                     .collect(),
                 st.facilities
@@ -359,6 +421,30 @@ impl Core {
                         queue: r.sites.get(i).map_or(0.0, |s| s.queue),
                         rations: r.sites.get(i).map_or(0.0, |s| s.rations),
                         sandbags: r.sites.get(i).map_or(0.0, |s| s.sandbags),
+                    })
+                    .collect(),
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
+        let (closed, groups) = match (
+            world.get_resource::<Response>(),
+            world.get_resource::<AgentStatic>(),
+        ) {
+            (Some(r), Some(st)) => (
+                r.closed.clone(),
+                r.groups
+                    .iter()
+                    .filter(|g| g.people > 0.0)
+                    .map(|g| GroupFrame {
+                        name: g.name.clone(),
+                        pos: g.pos,
+                        people: g.people,
+                        phase: g.phase.clone(),
+                        route: g
+                            .trip
+                            .as_ref()
+                            .map(|trip| remaining_path(&st.net, trip))
+                            .unwrap_or_default(),
                     })
                     .collect(),
             ),
@@ -383,6 +469,9 @@ impl Core {
             overlay,
             teams,
             facilities,
+            roads: Arc::clone(&self.roads),
+            closed,
+            groups,
             error: self.error.clone(),
             snapshot_times: self.snaps.iter().map(|s| s.0).collect(),
             history: Arc::clone(&self.history),
@@ -416,6 +505,30 @@ impl Core {
             })
         });
         (layers, cache.overlay())
+    }
+}
+
+/// The map's copy of road edge `e`.
+fn road_line(e: &drillsim_engine::agents::roads::RoadEdge) -> RoadLine {
+    let mut bbox = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in &e.geometry {
+        bbox = [
+            bbox[0].min(p[0]),
+            bbox[1].min(p[1]),
+            bbox[2].max(p[0]),
+            bbox[3].max(p[1]),
+        ];
+    }
+    RoadLine {
+        class: e.class,
+        name: e.name.clone(),
+        pts: e.geometry.clone(),
+        bbox,
     }
 }
 
@@ -760,6 +873,82 @@ mod tests {
             gas.rgba[i * 4 + 3] > 0 && (x - centre[0]).hypot(y - centre[1]) < 300.0
         });
         assert!(near, "no gas drawn near the live release");
+    }
+
+    #[test]
+    fn roads_routes_and_flows_come_from_the_engine() {
+        use crate::map_details::{Selection, lines};
+        use crate::map_vectors::{flows, is_closed};
+        use drillsim_engine::exercise::spec::RoadRef;
+        let mut core = Core::new(flagship(), 300.0, 10);
+        let f0 = core.frame();
+        assert!(f0.roads.len() > 10, "the flagship has a road network");
+        assert!((0..f0.roads.len()).all(|e| !is_closed(&f0.closed, e)));
+        // A live closure at the middle of road 7's first segment closes road 7.
+        let r = &f0.roads[7];
+        let mid = [
+            0.5 * (r.pts[0][0] + r.pts[1][0]),
+            0.5 * (r.pts[0][1] + r.pts[1][1]),
+        ];
+        let mut close = InjectSpec {
+            id: "LIVE-1".into(),
+            title: "road closed".into(),
+            description: String::new(),
+            at_s: None,
+            when: None,
+            audience: Default::default(),
+            expected_actions: Vec::new(),
+            effects: vec![Effect::CloseRoad(RoadRef::Near(mid[0], mid[1]))],
+            notes: String::new(),
+        };
+        core.apply(Command::PushInject(Box::new(close.clone())));
+        core.apply(Command::Step);
+        let f = core.frame();
+        assert!(is_closed(&f.closed, 7), "road 7 closed");
+        assert_eq!(
+            (0..f.roads.len())
+                .filter(|&e| is_closed(&f.closed, e))
+                .count(),
+            1
+        );
+        let text = lines(&f, &Selection::Road(7, mid));
+        assert!(text.iter().any(|l| l == "Status: closed"), "{text:?}");
+        close.id = "LIVE-2".into();
+        close.effects = vec![Effect::OpenRoad(RoadRef::Near(mid[0], mid[1]))];
+        core.apply(Command::PushInject(Box::new(close)));
+        core.apply(Command::Step);
+        assert!(!is_closed(&core.frame().closed, 7), "reopened");
+        // Through the run: routes start at the team, and the moving groups drawn as
+        // flows are exactly the engine's "people_evacuating" at the same moment.
+        let (mut routes, mut flowing, mut most_moving) = (0, 0, 0.0f64);
+        for t in (600..=7200).step_by(600) {
+            core.seek(f64::from(t));
+            let f = core.frame();
+            for tm in f.teams.iter().filter(|tm| !tm.route.is_empty()) {
+                routes += 1;
+                assert!(tm.route.len() >= 2);
+                let d = (tm.route[0][0] - tm.pos[0]).hypot(tm.route[0][1] - tm.pos[1]);
+                assert!(d < 1e-6, "{} route starts {d} m away", tm.id);
+            }
+            let series = core.sim().series();
+            let col = series
+                .columns
+                .iter()
+                .position(|c| c == "people_evacuating")
+                .unwrap();
+            let row = series.rows.last().unwrap();
+            assert_eq!(row[0], f.t_s, "a row at the frame's time");
+            // Every moving group has a route, so the group flows sum to it.
+            let moving: f64 = flows(&f.groups, &[]).map(|x| x.1).sum();
+            assert!((moving - row[col]).abs() < 1e-9, "{moving} vs {}", row[col]);
+            most_moving = most_moving.max(moving);
+            flowing += usize::from(flows(&f.groups, &f.teams).next().is_some());
+        }
+        assert!(
+            routes > 0 && flowing > 0,
+            "routes {routes}, moments with flows {flowing}"
+        );
+        assert!(most_moving > 0.0, "some people evacuate on their own");
     }
 
     #[test]

@@ -158,6 +158,33 @@ fn legend_toggles_layers_and_player_sees_no_hazards() {
     h.get_by_label("Hazard fields hidden (player view)");
 }
 
+#[test]
+fn legend_toggles_reach_the_overlay_and_the_vector_layers() {
+    let mut h = flagship();
+    h.run_steps(2);
+    let depth = 1u8 << crate::layer_cache::LayerId::Depth as u8;
+    wait_for(&mut h, "overlay with water", |f| {
+        f.overlay.as_ref().is_some_and(|o| o.mask & depth != 0)
+    });
+    h.get_by_label("Water depth (5 cm – 3 m)").click();
+    // The toggle goes to the simulation thread, which composites a new overlay.
+    wait_for(&mut h, "overlay without water", |f| {
+        f.overlay.as_ref().is_some_and(|o| o.mask & depth == 0)
+    });
+    let layers = |h: &Harness<'_, ViewerApp>| h.state().map_layers().unwrap();
+    assert!(layers(&h).roads && layers(&h).routes && layers(&h).flows);
+    for label in ["Roads (closed: red cross)", "Team routes", "Evacuee flows"] {
+        h.get_by_label(label).click();
+        h.run_steps(1);
+    }
+    assert!(!layers(&h).roads && !layers(&h).routes && !layers(&h).flows);
+    // The symbol key is folded until asked for.
+    assert!(h.query_by_label("Road closed").is_none());
+    h.get_by_label("Symbols").click();
+    h.run_steps(2);
+    h.get_by_label("Command post");
+}
+
 fn click_at(h: &mut Harness<'_, ViewerApp>, pos: egui::Pos2) {
     h.event(egui::Event::PointerMoved(pos));
     for pressed in [true, false] {

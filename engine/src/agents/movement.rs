@@ -345,6 +345,46 @@ pub fn position(net: &RoadNetwork, trip: &Trip) -> [f64; 2] {
     [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])]
 }
 
+/// The path still ahead on `trip`: its current position, the vertices not yet passed
+/// (road geometry in the direction of travel, off-road leg ends), and the destination.
+/// For maps (team routes, evacuee flows); consecutive duplicates are dropped.
+pub fn remaining_path(net: &RoadNetwork, trip: &Trip) -> Vec<[f64; 2]> {
+    let mut out = vec![position(net, trip)];
+    let mut push = |p: [f64; 2]| {
+        if out.last() != Some(&p) {
+            out.push(p);
+        }
+    };
+    for (k, leg) in trip.legs.iter().enumerate().skip(trip.leg) {
+        let pts: Vec<[f64; 2]> = match leg {
+            Leg::Road { edge, from, .. } => {
+                let Some(e) = net.edges.get(*edge as usize) else {
+                    continue;
+                };
+                let mut g = e.geometry.clone();
+                if *from == e.to && *from != e.from {
+                    g.reverse();
+                }
+                g
+            }
+            Leg::Free { from, to, .. } => vec![*from, *to],
+        };
+        // On the current leg, only the vertices beyond the distance already done.
+        let passed = if k == trip.leg { trip.done_m } else { -1.0 };
+        let mut along = 0.0;
+        for (i, &p) in pts.iter().enumerate() {
+            if i > 0 {
+                along += dist(pts[i - 1], p);
+            }
+            if along > passed {
+                push(p);
+            }
+        }
+    }
+    push(trip.dest);
+    out
+}
+
 /// Moves along `trip` for `dt_s`, pushing `(cell, seconds)` for every piece of path
 /// into `samples` and returning the distance travelled. `speed_cap` limits the speed
 /// (e.g. traffic density); `None` = none.
@@ -423,4 +463,63 @@ pub fn advance(
         },
         moved,
     )
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+    use crate::agents::roads::{RoadClass, RoadEdge, RoadNode};
+
+    #[test]
+    fn remaining_path_starts_where_the_trip_is_and_follows_the_legs() {
+        // An L-shaped road (0,0)–(0,40)–(30,40) driven backwards, from node 1 at
+        // (30,40) via (0,40) to (0,0), then a free leg to (30,0). After 50 m of the
+        // 70 m road the team is at (0,20) with only (0,0) left on the road.
+        let nodes = vec![RoadNode { x: 0.0, y: 0.0 }, RoadNode { x: 30.0, y: 40.0 }];
+        let e = RoadEdge::new(
+            0,
+            1,
+            vec![[0.0, 0.0], [0.0, 40.0], [30.0, 40.0]],
+            RoadClass::Service,
+        );
+        let net = RoadNetwork::from_parts(nodes, vec![e]).unwrap();
+        let trip = Trip {
+            legs: vec![
+                Leg::Road {
+                    edge: 0,
+                    from: 1,
+                    to: 0,
+                },
+                Leg::Free {
+                    from: [0.0, 0.0],
+                    to: [30.0, 0.0],
+                    access: false,
+                },
+            ],
+            leg: 0,
+            done_m: 50.0,
+            dest: [30.0, 0.0],
+            planned_s: 0.0,
+        };
+        assert_eq!(
+            remaining_path(&net, &trip),
+            vec![[0.0, 20.0], [0.0, 0.0], [30.0, 0.0]]
+        );
+        // At the start of the road: every vertex ahead, in the direction of travel.
+        let start = Trip {
+            done_m: 0.0,
+            ..trip.clone()
+        };
+        assert_eq!(
+            remaining_path(&net, &start),
+            vec![[30.0, 40.0], [0.0, 40.0], [0.0, 0.0], [30.0, 0.0]]
+        );
+        // On the last leg, halfway: the position and the destination.
+        let last = Trip {
+            leg: 1,
+            done_m: 15.0,
+            ..trip
+        };
+        assert_eq!(remaining_path(&net, &last), vec![[15.0, 0.0], [30.0, 0.0]]);
+    }
 }
