@@ -168,6 +168,20 @@ impl ViewerApp {
                 ui.separator();
                 loaded.planner.switch_ui(ui);
                 ui.separator();
+                if loaded.planner.mode == crate::planner::Mode::Planner {
+                    // The time bar and the live controls belong to the exercise; the
+                    // planner only says where the live run stands.
+                    let state = if frame.playing {
+                        tr("playing")
+                    } else {
+                        tr("paused")
+                    };
+                    ui.weak(fill(
+                        tr("Live run at {} ({})"),
+                        &[&crate::panels::clock(frame.t_s), state],
+                    ));
+                    return;
+                }
                 commands.extend(loaded.role.ui(ui, &frame));
                 ui.separator();
                 ui.label(fill(
@@ -179,7 +193,16 @@ impl ViewerApp {
                     ],
                 ));
             });
-            commands.extend(loaded.time_bar.ui(ui, &frame));
+            if loaded.planner.mode == crate::planner::Mode::Planner {
+                return;
+            }
+            let marks: Vec<(String, f64)> = loaded
+                .bookmarks
+                .marks
+                .iter()
+                .map(|m| (m.name.clone(), m.t_s))
+                .collect();
+            commands.extend(loaded.time_bar.ui(ui, &frame, &marks));
         });
         if loaded.planner.show(ui, loaded.spec, &loaded.rgba) {
             for c in commands {

@@ -177,6 +177,7 @@ pub const TABLE: &[(&str, &str)] = &[
     // Injects.
     ("fired {}", "已触发 {}"),
     ("pending", "待触发"),
+    ("fired", "已触发"),
     ("on condition", "条件触发"),
     ("fire now", "立即触发"),
     ("Live inject", "实时注入"),
@@ -239,6 +240,10 @@ pub const TABLE: &[(&str, &str)] = &[
     ("People", "人员"),
     ("Casualties", "伤亡"),
     ("Exposure", "暴露"),
+    ("playing", "播放中"),
+    ("paused", "已暂停"),
+    ("Live run at {} ({})", "实时推演位于 {}（{}）"),
+    ("Bookmark: {} ({})", "书签：{}（{}）"),
     ("Response times", "响应时间"),
     ("Fire", "火灾"),
     ("burned area, ha", "过火面积，公顷"),

@@ -188,6 +188,19 @@ fn bookmark_then_seek_back_to_it() {
     wait_for(&mut h, "back at the bookmark", |f| {
         f.seeking.is_none() && (f.t_s - t_mark).abs() < 1e-6
     });
+    // The bookmark is also a marker on the timeline: a click 3 points beside it goes
+    // to its exact time.
+    h.get_by_label("▶ Play").click();
+    wait_for(&mut h, "run on again", |f| f.t_s >= t_mark + 300.0);
+    h.get_by_label("‖ Pause").click();
+    wait_for(&mut h, "paused again", |f| !f.playing);
+    let bar = h.get_by_label("timeline").rect();
+    let d = frame(&h).duration_s;
+    let x = bar.left() + bar.width() * (t_mark / d) as f32 + 3.0;
+    crate::ui_tests::click_at(&mut h, egui::pos2(x, bar.center().y));
+    wait_for(&mut h, "at the bookmark via its marker", |f| {
+        f.seeking.is_none() && (f.t_s - t_mark).abs() < 1e-6
+    });
 }
 
 #[test]

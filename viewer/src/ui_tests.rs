@@ -185,7 +185,8 @@ fn legend_toggles_reach_the_overlay_and_the_vector_layers() {
     h.get_by_label("Command post");
 }
 
-fn click_at(h: &mut Harness<'_, ViewerApp>, pos: egui::Pos2) {
+/// Moves the pointer to `pos` and clicks there (press and release), then runs 2 steps.
+pub fn click_at<S>(h: &mut Harness<'_, S>, pos: egui::Pos2) {
     h.event(egui::Event::PointerMoved(pos));
     for pressed in [true, false] {
         h.event(egui::Event::PointerButton {

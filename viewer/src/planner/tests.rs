@@ -280,12 +280,21 @@ fn top_bar_switches_to_planner_mode() {
         .build_ui_state(|ui, app: &mut crate::app::ViewerApp| app.show(ui), app);
     h.run_steps(2);
     assert_eq!(h.query_all_by_label("Save as layout A").count(), 0);
+    h.get_by_label("timeline");
+    h.get_by_label("▶ Play");
     h.get_by_label("Planner").click();
     h.run_steps(2);
     h.get_by_label("Save as layout A");
     assert!(h.state().loaded().unwrap().planner.planner().is_some());
+    // No time bar or live controls in planner mode; the top bar says where the run is.
+    assert!(h.query_by_label("timeline").is_none());
+    assert!(h.query_by_label("▶ Play").is_none());
+    assert!(h.query_by_label("Controller").is_none());
+    h.get_by_label("Live run at T+00:00:00 (paused)");
     h.get_by_label("Live").click();
     h.run_steps(2);
     assert_eq!(h.query_all_by_label("Save as layout A").count(), 0);
     h.get_by_label("Event log");
+    h.get_by_label("timeline");
+    h.get_by_label("▶ Play");
 }
