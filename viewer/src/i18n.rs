@@ -240,6 +240,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("People", "人员"),
     ("Casualties", "伤亡"),
     ("Exposure", "暴露"),
+    ("Loading {}…", "正在加载 {}…"),
+    ("The loader stopped unexpectedly.", "加载意外中止。"),
     ("playing", "播放中"),
     ("paused", "已暂停"),
     ("Live run at {} ({})", "实时推演位于 {}（{}）"),

@@ -148,10 +148,7 @@ fn main() -> eframe::Result {
             shell.cjk_font = cjk;
             shell.screenshot = args.screenshot;
             if let Some(path) = &args.scenario {
-                shell.open(path);
-                if let Some(app) = &shell.app {
-                    app.start(args.at_s, args.play);
-                }
+                shell.open_then(path, Some((args.at_s, args.play)));
             }
             Ok(Box::new(shell))
         }),

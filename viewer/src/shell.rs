@@ -1,8 +1,12 @@
 //! The application shell: menu bar (File, View, Help), start screen, file browser,
 //! recent files, keyboard shortcuts, map export and the `--screenshot` mode. It opens a
-//! scenario into a [`ViewerApp`], which wires the panels.
+//! scenario into a [`ViewerApp`], which wires the panels. Opening runs on a worker
+//! thread (parsing, terrain, building the simulation): the window shows a spinner with
+//! Cancel (or Escape) meanwhile and stays responsive; a cancelled load's result is
+//! dropped.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use drillsim_engine::{RunConfig, Simulation};
 use egui::{Key, KeyboardShortcut, Modifiers};
@@ -35,6 +39,15 @@ pub struct ScreenshotMode {
     pub frames: u32,
 }
 
+/// A scenario being opened on a worker thread.
+pub struct Loading {
+    /// The file.
+    pub path: PathBuf,
+    /// Start time and whether to play once loaded (command line `--at`, `--play`).
+    then: Option<(Option<f64>, bool)>,
+    rx: Receiver<Result<ViewerApp, String>>,
+}
+
 /// The shell.
 pub struct Shell {
     /// The open scenario (`None`: start screen).
@@ -60,6 +73,8 @@ pub struct Shell {
     pub charts: bool,
     /// Path of the CJK font in use, if any.
     pub cjk_font: Option<&'static str>,
+    /// The scenario being opened, if any.
+    pub loading: Option<Loading>,
 }
 
 impl Shell {
@@ -86,34 +101,92 @@ impl Shell {
             status: None,
             charts: true,
             cjk_font: None,
+            loading: None,
         }
     }
 
     /// Opens `path`: on success the scenario replaces the current one and goes first in
     /// the recent files; on failure the start screen shows the error.
     pub fn open(&mut self, path: &Path) {
-        match Simulation::from_file(path, RunConfig::default()) {
-            Ok(sim) => {
-                let mut app = ViewerApp::with_sim(sim);
+        self.open_then(path, None);
+    }
+
+    /// Opens `path` on a worker thread; once loaded, goes to `then`'s start time and
+    /// plays if asked.
+    pub fn open_then(&mut self, path: &Path, then: Option<(Option<f64>, bool)>) {
+        let (tx, rx) = channel();
+        let p = path.to_path_buf();
+        std::thread::spawn(move || {
+            let app = Simulation::from_file(&p, RunConfig::default())
+                .map(ViewerApp::with_sim)
+                .map_err(|e| e.to_string());
+            let _ = tx.send(app); // the shell may have cancelled
+        });
+        self.loading = Some(Loading {
+            path: path.to_path_buf(),
+            then,
+            rx,
+        });
+    }
+
+    /// Installs the scenario being loaded once it is ready (or its error).
+    fn poll_loading(&mut self) {
+        let Some(l) = &self.loading else { return };
+        let result = match l.rx.try_recv() {
+            Ok(r) => r,
+            Err(TryRecvError::Empty) => return,
+            Err(TryRecvError::Disconnected) => Err(tr("The loader stopped unexpectedly.").into()),
+        };
+        let Some(Loading { path, then, .. }) = self.loading.take() else {
+            return;
+        };
+        match result {
+            Ok(mut app) => {
                 if let Some(l) = app.loaded_mut() {
-                    l.bookmarks = BookmarksPanel::new(self.store.clone(), path.to_path_buf());
+                    l.bookmarks = BookmarksPanel::new(self.store.clone(), path.clone());
+                }
+                if let Some((at_s, play)) = then {
+                    app.start(at_s, play);
                 }
                 self.app = Some(app);
-                self.scenario = Some(path.to_path_buf());
                 self.start.error = None;
                 if let Some(s) = &self.store {
-                    match s.push_recent(path) {
+                    match s.push_recent(&path) {
                         Ok(r) => self.recent = r,
                         Err(e) => self.start.message = Some(e),
                     }
                 }
+                self.scenario = Some(path);
             }
             Err(e) => {
                 self.app = None;
                 self.scenario = None;
-                self.start.error = Some((path.to_path_buf(), e.to_string()));
+                self.start.error = Some((path, e));
             }
         }
+    }
+
+    /// The loading screen: spinner, file name, Cancel (also Escape).
+    fn loading_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(l) = &self.loading else { return };
+        let name = l.path.file_name().map_or_else(
+            || l.path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        let mut cancel = ui.input(|i| i.key_pressed(Key::Escape));
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.add_space(ui.available_height() / 3.0);
+            ui.vertical_centered(|ui| {
+                ui.spinner();
+                ui.heading(fill(tr("Loading {}…"), &[&name]));
+                cancel |= ui.button(tr("Cancel")).clicked();
+            });
+        });
+        if cancel {
+            self.loading = None;
+        }
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(30));
     }
 
     /// Back to the start screen (the simulation thread stops with its handle).
@@ -319,11 +392,12 @@ impl Shell {
         if self.exporter.pending.is_some() {
             return;
         }
-        let settled = self
-            .app
-            .as_ref()
-            .and_then(|a| a.loaded().ok())
-            .is_none_or(|l| l.sim.frame().seeking.is_none());
+        let settled = self.loading.is_none()
+            && self
+                .app
+                .as_ref()
+                .and_then(|a| a.loaded().ok())
+                .is_none_or(|l| l.sim.frame().seeking.is_none());
         if settled {
             self.settled_frames += 1;
         }
@@ -369,9 +443,23 @@ impl Shell {
                 }
             }
         }
+        self.poll_loading();
         let mut open = None;
         egui::Panel::top("menu").show(ui, |ui| open = self.menu_bar(ui));
         open = self.windows(&ctx).or(open);
+        if self.loading.is_some() {
+            self.loading_ui(ui);
+        } else {
+            self.app_or_start(ui, &mut open);
+        }
+        if let Some(p) = open {
+            self.open(&p);
+        }
+        self.screenshot_mode(&ctx);
+    }
+
+    /// The open scenario, or the start screen.
+    fn app_or_start(&mut self, ui: &mut egui::Ui, open: &mut Option<PathBuf>) {
         match &mut self.app {
             Some(app) => {
                 if let Some(l) = app.loaded_mut() {
@@ -382,7 +470,7 @@ impl Shell {
             None => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     if let Some(p) = self.start.ui(ui, &self.recent) {
-                        open = Some(p);
+                        *open = Some(p);
                     }
                 });
                 if std::mem::take(&mut self.start.browse) {
@@ -390,10 +478,6 @@ impl Shell {
                 }
             }
         }
-        if let Some(p) = open {
-            self.open(&p);
-        }
-        self.screenshot_mode(&ctx);
     }
 }
 

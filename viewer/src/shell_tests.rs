@@ -48,6 +48,10 @@ fn wait_for(h: &mut Harness<'_, Shell>, what: &str, ok: impl Fn(&Frame) -> bool)
     }
 }
 
+fn flagship_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/flagship_flood_chlorine.ron")
+}
+
 fn flagship_name(h: &Harness<'_, Shell>) -> String {
     h.state()
         .start
@@ -60,11 +64,23 @@ fn flagship_name(h: &Harness<'_, Shell>) -> String {
 }
 
 /// Opens the flagship by clicking its name on the start screen.
+/// Steps until the scenario being opened has loaded (or failed).
+fn wait_loaded(h: &mut Harness<'_, Shell>) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while h.state().loading.is_some() {
+        assert!(Instant::now() < deadline, "timed out loading");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run_steps(2);
+}
+
 fn open_flagship(h: &mut Harness<'_, Shell>) {
     h.run_steps(2);
     let name = flagship_name(h);
     h.get_by_label(&name).click();
-    h.run_steps(2);
+    h.run_steps(1);
+    wait_loaded(h);
     assert!(h.state().app.is_some(), "flagship not opened");
 }
 
@@ -96,7 +112,36 @@ fn start_screen_opens_a_scenario_and_remembers_it() {
     assert!(h.state().app.is_none());
     let shown = recent[0].display().to_string();
     h.get_by_label(&shown).click();
+    h.run_steps(1);
+    wait_loaded(&mut h);
+    assert!(h.state().app.is_some());
+}
+
+#[test]
+fn opening_does_not_block_and_can_be_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(dir.path());
     h.run_steps(2);
+    let name = flagship_name(&h);
+    h.get_by_label(&name).click();
+    // The frame that asked for the scenario returned without it: it loads on a worker.
+    h.step();
+    assert!(h.state().loading.is_some() && h.state().app.is_none());
+    // Escape cancels: back on the start screen, and the late result is dropped.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().loading.is_none());
+    std::thread::sleep(Duration::from_millis(1500));
+    h.run_steps(3);
+    assert!(h.state().app.is_none(), "a cancelled load must not open");
+    h.get_by_label("Shipped scenarios");
+    // Opened again, it loads; the loading screen names the file meanwhile.
+    h.state_mut().open(&flagship_path());
+    h.run_steps(1);
+    if h.state().loading.is_some() {
+        h.get_by_label("Loading flagship_flood_chlorine.ron…");
+    }
+    wait_loaded(&mut h);
     assert!(h.state().app.is_some());
 }
 
@@ -108,7 +153,7 @@ fn a_bad_scenario_shows_its_error_on_the_start_screen() {
     let mut h = harness(&dir.path().join("cfg"));
     h.run_steps(3);
     h.state_mut().open(&bad);
-    h.run_steps(2);
+    wait_loaded(&mut h);
     assert!(h.state().app.is_none());
     h.get_by_label("Could not open the scenario");
     let (_, e) = h.state().start.error.clone().unwrap();
@@ -128,7 +173,8 @@ fn file_browser_opens_a_scenario() {
     h.get_by_label("flagship_flood_chlorine.ron").click();
     h.run_steps(3);
     h.get_by_label("Open").click();
-    h.run_steps(2);
+    h.run_steps(1);
+    wait_loaded(&mut h);
     assert!(h.state().browser.is_none());
     assert!(
         h.state()
