@@ -13,8 +13,8 @@
 //!   red ring and their head count.
 //!
 //! Cheap at any size: edges whose bounding box is off screen are skipped, vertices closer
-//! than [`MIN_STEP_PX`] to the last one drawn are dropped, and minor roads shorter than
-//! a few pixels on screen are not drawn when zoomed out.
+//! than [`MIN_STEP_PX`] to the last one drawn are dropped, and minor roads are left out
+//! at small scales ([`MINOR_ROADS_PX_PER_M`]; closed ones are always drawn).
 
 use drillsim_engine::agents::roads::RoadClass;
 use drillsim_engine::agents::state::GroupPhase;
@@ -88,6 +88,16 @@ pub fn road_width(class: RoadClass) -> f32 {
     }
 }
 
+/// Finest scale at which minor roads (residential, service, track, path) are drawn,
+/// screen points per metre: below it (zoomed out, one point > 8 m) only the major roads
+/// are, as web maps hide streets at small scales. Closed roads are always drawn.
+pub const MINOR_ROADS_PX_PER_M: f64 = 0.125;
+
+/// Whether a road of `class` is drawn at `px_per_m`.
+pub fn drawn_at(class: RoadClass, px_per_m: f64) -> bool {
+    road_width(class) >= 2.0 || px_per_m >= MINOR_ROADS_PX_PER_M
+}
+
 /// `pts` without the vertices closer than `min_px` to the last one kept (the last
 /// vertex is always kept, so the line ends where it should).
 pub fn simplify(pts: impl IntoIterator<Item = Pos2>, min_px: f32) -> Vec<Pos2> {
@@ -136,8 +146,7 @@ fn visible_roads<'a>(
         if is_closed(closed_bits, e) != closed || !view.shows(r.bbox) {
             return None;
         }
-        let span = (r.bbox[2] - r.bbox[0]).hypot(r.bbox[3] - r.bbox[1]) * ppm;
-        if !closed && road_width(r.class) < 2.0 && span < 3.0 {
+        if !closed && !drawn_at(r.class, ppm) {
             return None;
         }
         Some((
@@ -329,6 +338,9 @@ mod tests {
         assert!(is_closed(&closed, 2) && is_closed(&closed, 66));
         assert!(!is_closed(&closed, 0) && !is_closed(&closed, 200));
         assert!(road_width(RoadClass::Primary) > road_width(RoadClass::Residential));
+        // Streets only from 1 point per 8 m; primary roads at any scale.
+        assert!(drawn_at(RoadClass::Residential, 0.2) && !drawn_at(RoadClass::Residential, 0.1));
+        assert!(drawn_at(RoadClass::Primary, 0.01));
         // Width: 2 points for an empty flow, 8 for the largest, square-root scaling.
         assert_eq!(flow_width(0.0, 400.0), 2.0);
         assert_eq!(flow_width(400.0, 400.0), 8.0);
