@@ -393,7 +393,16 @@ impl eframe::App for StatsApp {
                         flows: false,
                     }
                 } else {
-                    Layers::all()
+                    // DRILLSIM_FRAME_STATS_VECTORS: which vector layers to draw, a
+                    // subset of "rtf" (roads, team routes, flows); all by default.
+                    let v = std::env::var("DRILLSIM_FRAME_STATS_VECTORS")
+                        .unwrap_or_else(|_| "rtf".into());
+                    Layers {
+                        roads: v.contains('r'),
+                        routes: v.contains('t'),
+                        flows: v.contains('f'),
+                        ..Layers::all()
+                    }
                 };
                 m
             });
