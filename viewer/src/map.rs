@@ -464,8 +464,12 @@ impl MapPanel {
         if !frame.roads.is_empty() {
             ui.checkbox(&mut self.layers.roads, tr("Roads (closed: red cross)"));
         }
-        ui.checkbox(&mut self.layers.routes, tr("Team routes"));
-        ui.checkbox(&mut self.layers.flows, tr("Evacuee flows"));
+        if !frame.teams.is_empty() {
+            ui.checkbox(&mut self.layers.routes, tr("Team routes"));
+        }
+        if !frame.teams.is_empty() || !frame.groups.is_empty() {
+            ui.checkbox(&mut self.layers.flows, tr("Evacuee flows"));
+        }
         ui.checkbox(&mut self.layers.facilities, tr("Facilities"));
         ui.checkbox(&mut self.layers.teams, tr("Teams"));
         egui::CollapsingHeader::new(tr("Symbols"))
