@@ -1,7 +1,8 @@
-//! `drillsim-viewer [scenario.ron] [--at SECONDS] [--play] [--lang en|zh]
+//! `drillsim-viewer [scenario.ron] [--at SECONDS] [--play] [--planner] [--lang en|zh]
 //! [--screenshot PATH [--frames N]]`: the desktop viewer (eframe, glow renderer).
 //! Without a scenario it opens on the start screen. `--at` opens the run at that
-//! simulated time, `--play` starts playing, `--lang` sets the UI language,
+//! simulated time, `--play` starts playing, `--planner` opens in planner mode, `--lang`
+//! sets the UI language,
 //! `--screenshot` writes the window as PNG after N frames (default 30, counted once a
 //! seek has finished), and the map alone beside it as `<name>_map.png` (the map export's
 //! crop), then quits. `drillsim-viewer --frame-stats N` measures the map's frame time on
@@ -45,6 +46,7 @@ struct Args {
     scenario: Option<PathBuf>,
     at_s: Option<f64>,
     play: bool,
+    planner: bool,
     lang: Option<i18n::Lang>,
     screenshot: Option<shell::ScreenshotMode>,
 }
@@ -54,6 +56,7 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args
         scenario: None,
         at_s: None,
         play: false,
+        planner: false,
         lang: None,
         screenshot: None,
     };
@@ -62,6 +65,7 @@ fn parse_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Args
     while let Some(a) = it.next() {
         match a.to_str() {
             Some("--play") => out.play = true,
+            Some("--planner") => out.planner = true,
             Some("--at") => {
                 let v = it.next().ok_or("--at needs a time in seconds")?;
                 let t = v
@@ -148,7 +152,14 @@ fn main() -> eframe::Result {
             shell.cjk_font = cjk;
             shell.screenshot = args.screenshot;
             if let Some(path) = &args.scenario {
-                shell.open_then(path, Some((args.at_s, args.play)));
+                shell.open_then(
+                    path,
+                    Some(shell::OnLoad {
+                        at_s: args.at_s,
+                        play: args.play,
+                        planner: args.planner,
+                    }),
+                );
             }
             Ok(Box::new(shell))
         }),
@@ -161,13 +172,15 @@ mod tests {
 
     #[test]
     fn command_line() {
-        let a = parse_args(["s.ron", "--at", "5400", "--play"].map(Into::into)).unwrap();
+        let a =
+            parse_args(["s.ron", "--at", "5400", "--play", "--planner"].map(Into::into)).unwrap();
         assert_eq!(
             a,
             Args {
                 scenario: Some("s.ron".into()),
                 at_s: Some(5400.0),
                 play: true,
+                planner: true,
                 lang: None,
                 screenshot: None,
             }

@@ -39,12 +39,24 @@ pub struct ScreenshotMode {
     pub frames: u32,
 }
 
+/// What to do once a scenario has loaded (the command line's `--at`, `--play`,
+/// `--planner`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct OnLoad {
+    /// Go to this time, s.
+    pub at_s: Option<f64>,
+    /// Start playing.
+    pub play: bool,
+    /// Open in planner mode.
+    pub planner: bool,
+}
+
 /// A scenario being opened on a worker thread.
 pub struct Loading {
     /// The file.
     pub path: PathBuf,
-    /// Start time and whether to play once loaded (command line `--at`, `--play`).
-    then: Option<(Option<f64>, bool)>,
+    /// What to do once loaded.
+    then: Option<OnLoad>,
     rx: Receiver<Result<ViewerApp, String>>,
 }
 
@@ -113,7 +125,7 @@ impl Shell {
 
     /// Opens `path` on a worker thread; once loaded, goes to `then`'s start time and
     /// plays if asked.
-    pub fn open_then(&mut self, path: &Path, then: Option<(Option<f64>, bool)>) {
+    pub fn open_then(&mut self, path: &Path, then: Option<OnLoad>) {
         let (tx, rx) = channel();
         let p = path.to_path_buf();
         std::thread::spawn(move || {
@@ -145,8 +157,11 @@ impl Shell {
                 if let Some(l) = app.loaded_mut() {
                     l.bookmarks = BookmarksPanel::new(self.store.clone(), path.clone());
                 }
-                if let Some((at_s, play)) = then {
-                    app.start(at_s, play);
+                if let Some(on) = then {
+                    app.start(on.at_s, on.play);
+                    if let (true, Some(l)) = (on.planner, app.loaded_mut()) {
+                        l.planner.mode = crate::planner::Mode::Planner;
+                    }
                 }
                 self.app = Some(app);
                 self.start.error = None;
@@ -397,7 +412,12 @@ impl Shell {
                 .app
                 .as_ref()
                 .and_then(|a| a.loaded().ok())
-                .is_none_or(|l| l.sim.frame().seeking.is_none());
+                .is_none_or(|l| {
+                    l.sim.frame().seeking.is_none()
+                        && l.planner
+                            .planner()
+                            .is_none_or(crate::planner::Planner::idle)
+                });
         if settled {
             self.settled_frames += 1;
         }

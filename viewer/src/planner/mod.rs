@@ -73,7 +73,6 @@ impl PlannerMode {
     }
 
     /// The planner, once shown.
-    #[cfg(test)]
     pub fn planner(&self) -> Option<&Planner> {
         self.planner.as_ref()
     }
@@ -498,6 +497,13 @@ impl Planner {
     }
 }
 
+impl Planner {
+    /// No analysis outstanding.
+    pub fn idle(&self) -> bool {
+        !self.b.pending() && !self.a.as_ref().is_some_and(LayoutState::pending)
+    }
+}
+
 /// Read access for tests.
 #[cfg(test)]
 impl Planner {
@@ -533,11 +539,6 @@ impl Planner {
             self.b.analysis.as_ref(),
             self.a.as_ref().and_then(|a| a.analysis.as_ref()),
         )
-    }
-
-    /// No analysis outstanding.
-    pub fn idle(&self) -> bool {
-        !self.b.pending() && !self.a.as_ref().is_some_and(LayoutState::pending)
     }
 
     /// Sets the export path.
