@@ -287,11 +287,9 @@ mod tests {
     fn open_reports_errors_and_loads_the_flagship() {
         let bad = ViewerApp::open(Path::new("no/such/scenario.ron"));
         assert!(bad.loaded().is_err());
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../scenarios/flagship_flood_chlorine.ron"
-        );
-        let app = ViewerApp::open(Path::new(path));
+        let app = ViewerApp::open(&crate::fixtures::scenario_path(
+            "flagship_flood_chlorine.ron",
+        ));
         assert!(app.loaded().is_ok());
         assert!(!app.title().is_empty());
     }

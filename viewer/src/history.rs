@@ -175,15 +175,7 @@ impl MetricsHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use drillsim_engine::RunConfig;
-
-    fn flagship() -> Simulation {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../scenarios/flagship_flood_chlorine.ron"
-        );
-        Simulation::from_file(std::path::Path::new(path), RunConfig::default()).unwrap()
-    }
+    use crate::fixtures::flagship;
 
     #[test]
     fn follows_the_engine_series_and_rewinds() {

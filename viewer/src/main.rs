@@ -15,6 +15,8 @@ mod app;
 mod composite;
 mod export;
 mod file_browser;
+#[cfg(test)]
+mod fixtures;
 mod fonts;
 mod frame_stats;
 mod history;

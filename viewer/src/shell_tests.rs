@@ -48,10 +48,6 @@ fn wait_for(h: &mut Harness<'_, Shell>, what: &str, ok: impl Fn(&Frame) -> bool)
     }
 }
 
-fn flagship_path() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/flagship_flood_chlorine.ron")
-}
-
 fn flagship_name(h: &Harness<'_, Shell>) -> String {
     h.state()
         .start
@@ -136,7 +132,9 @@ fn opening_does_not_block_and_can_be_cancelled() {
     assert!(h.state().app.is_none(), "a cancelled load must not open");
     h.get_by_label("Shipped scenarios");
     // Opened again, it loads; the loading screen names the file meanwhile.
-    h.state_mut().open(&flagship_path());
+    h.state_mut().open(&crate::fixtures::scenario_path(
+        "flagship_flood_chlorine.ron",
+    ));
     h.run_steps(1);
     if h.state().loading.is_some() {
         h.get_by_label("Loading flagship_flood_chlorine.ron…");

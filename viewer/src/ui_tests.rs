@@ -2,7 +2,6 @@
 //! through egui's accessibility tree and never renders). The simulation runs on its own
 //! thread, so each test waits (bounded) for the published frame to change.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -11,12 +10,11 @@ use egui_kittest::kittest::Queryable;
 use crate::app::ViewerApp;
 use crate::sim_thread::Frame;
 
-fn flagship() -> Harness<'static, ViewerApp> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../scenarios/flagship_flood_chlorine.ron"
-    );
-    let app = ViewerApp::open(Path::new(path));
+/// The flagship opened in a viewer under egui_kittest.
+pub fn flagship() -> Harness<'static, ViewerApp> {
+    let app = ViewerApp::open(&crate::fixtures::scenario_path(
+        "flagship_flood_chlorine.ron",
+    ));
     assert!(app.loaded().is_ok(), "flagship failed to open");
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
@@ -272,7 +270,6 @@ fn click_a_team_shows_its_details() {
 
 #[test]
 fn click_a_flooded_cell_shows_depth_and_hazard_rating() {
-    use drillsim_engine::{RunConfig, Simulation};
     let t = 1800.0;
     let mut h = flagship();
     h.run_steps(2);
@@ -286,11 +283,7 @@ fn click_a_flooded_cell_shows_depth_and_hazard_rating() {
     });
     h.run_steps(2);
     // An independent run to the same moment gives the reference values.
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../scenarios/flagship_flood_chlorine.ron"
-    );
-    let mut sim = Simulation::from_file(Path::new(path), RunConfig::default()).unwrap();
+    let mut sim = crate::fixtures::flagship();
     sim.run_until(t);
     let layers = sim.hazard_layers();
     let g = layers.grid;

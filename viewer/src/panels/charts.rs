@@ -249,13 +249,7 @@ mod tests {
 
     #[test]
     fn a_fire_drill_opens_on_the_fire_chart() {
-        use drillsim_engine::{RunConfig, Simulation};
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../scenarios/fire_grassland_wind_shift.ron"
-        );
-        let mut sim =
-            Simulation::from_file(std::path::Path::new(path), RunConfig::default()).unwrap();
+        let mut sim = crate::fixtures::scenario("fire_grassland_wind_shift.ron");
         sim.run_until(1200.0);
         let mut h = MetricsHistory::default();
         h.observe(&sim);

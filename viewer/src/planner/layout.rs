@@ -192,11 +192,10 @@ mod tests {
     use super::*;
 
     fn flagship() -> LoadedScenario {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../scenarios/flagship_flood_chlorine.ron"
-        );
-        drillsim_engine::scenario::load(Path::new(path)).unwrap()
+        drillsim_engine::scenario::load(&crate::fixtures::scenario_path(
+            "flagship_flood_chlorine.ron",
+        ))
+        .unwrap()
     }
 
     #[test]

@@ -268,16 +268,7 @@ fn hazard_option_recomputes_at_the_chosen_minute() {
 
 #[test]
 fn top_bar_switches_to_planner_mode() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../scenarios/flagship_flood_chlorine.ron"
-    );
-    let app = crate::app::ViewerApp::open(std::path::Path::new(path));
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_accessibility_check(false)
-        .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut crate::app::ViewerApp| app.show(ui), app);
+    let mut h = crate::ui_tests::flagship();
     h.run_steps(2);
     assert_eq!(h.query_all_by_label("Save as layout A").count(), 0);
     h.get_by_label("timeline");

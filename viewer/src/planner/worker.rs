@@ -238,11 +238,8 @@ mod tests {
     /// analysis).
     #[test]
     fn hazard_snapshot_route_matches_the_direct_run() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../scenarios/flood_levee_breach.ron"
-        );
-        let loaded = drillsim_engine::scenario::load(std::path::Path::new(path)).unwrap();
+        let path = crate::fixtures::scenario_path("flood_levee_breach.ron");
+        let loaded = drillsim_engine::scenario::load(&path).unwrap();
         let s = sites(&loaded);
         let request = |hazard| Request {
             slot: Slot::B,
