@@ -49,6 +49,14 @@ fn bench(c: &mut Criterion) {
             black_box(&out);
         });
     });
+    c.bench_function("colourise depth 2000x2000 (table)", |b| {
+        b.iter(|| {
+            for (px, &v) in out.chunks_exact_mut(4).zip(&d) {
+                px.copy_from_slice(&raster::depth_px_fast(v));
+            }
+            black_box(&out);
+        });
+    });
     let ranks: Vec<u8> = (0..n)
         .map(|i| {
             let r = ((i % SIDE) as f32 - 1000.0).hypot((i / SIDE) as f32 - 1000.0);
@@ -80,7 +88,7 @@ fn bench(c: &mut Criterion) {
         let f = &fields[k];
         cache.put(layer_cache::LayerId::Depth, |o| {
             for (px, &v) in o.chunks_exact_mut(4).zip(f) {
-                px.copy_from_slice(&raster::depth_px(v));
+                px.copy_from_slice(&raster::depth_px_fast(v));
             }
         });
     };

@@ -60,7 +60,7 @@ pub fn synth_step(cache: &mut LayerCache, z: &[f32], k: usize) {
     };
     cache.put(LayerId::Depth, |o| {
         for (i, px) in o.chunks_exact_mut(4).enumerate() {
-            px.copy_from_slice(&raster::depth_px(depth(i)));
+            px.copy_from_slice(&raster::depth_px_fast(depth(i)));
         }
     });
     cache.put(LayerId::Hazard, |o| {

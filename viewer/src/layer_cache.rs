@@ -260,7 +260,7 @@ impl LayerCache {
         self.write(LayerId::Depth, flood.is_some(), |out| {
             if let Some(f) = flood {
                 for (px, &d) in out.chunks_exact_mut(4).zip(f.depth_m()) {
-                    px.copy_from_slice(&raster::depth_px(d));
+                    px.copy_from_slice(&raster::depth_px_fast(d));
                 }
             }
         });
